@@ -1,0 +1,32 @@
+/**
+ * The `mailconf` command. Each sub-command lives in its own module under commands/ and
+ * registers itself on the program; this file only wires them together.
+ */
+import { Command } from 'commander';
+import { registerCommands } from './commands/index.js';
+
+export const VERSION = '0.1.0';
+
+/** Runs the CLI and resolves to the process exit code (0 ok, 1 findings, 2 usage or I/O error). */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  program
+    .name('mailconf')
+    .description('Check, format, explain and run nginx mail proxy configurations (mail {}: IMAP, POP3, SMTP).')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  let exitCode = 0;
+  registerCommands(program, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  return exitCode;
+}

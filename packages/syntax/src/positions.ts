@@ -1,0 +1,108 @@
+/**
+ * Positions in a source text.
+ *
+ * Offsets are UTF-16 code-unit indexes into the JavaScript string (what editors and the
+ * language server use). `line` is nginx's line: 1 + the number of LF bytes before the
+ * offset (a bare CR never starts a line for nginx). `column` is 1-based, in UTF-16 code
+ * units from the last LF.
+ */
+export interface Position {
+  offset: number;
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** An editor position: 0-based line and UTF-16 character, lines split at CR, LF and CRLF. */
+export interface EditorPosition {
+  line: number;
+  character: number;
+}
+
+/**
+ * Maps offsets to positions for one text. Built once per text in O(n); each lookup is a
+ * binary search, so random access stays cheap on very large files.
+ */
+export class LineIndex {
+  /** Offsets at which an nginx line starts (after each LF). */
+  private readonly lfStarts: number[];
+  /** Offsets at which an editor line starts (after CRLF, LF or a bare CR). */
+  private editorStarts: number[] | undefined;
+
+  constructor(readonly text: string) {
+    const starts = [0];
+    let i = text.indexOf('\n');
+    while (i !== -1) {
+      starts.push(i + 1);
+      i = text.indexOf('\n', i + 1);
+    }
+    this.lfStarts = starts;
+  }
+
+  /** Number of nginx lines: 1 + number of LF. This is the line nginx reports at end of file. */
+  get lineCount(): number {
+    return this.lfStarts.length;
+  }
+
+  position(offset: number): Position {
+    const line = upperBound(this.lfStarts, offset);
+    return { offset, line, column: offset - this.lfStarts[line - 1]! + 1 };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+
+  /** Offset where nginx line `line` (1-based) starts. */
+  lineStart(line: number): number {
+    return this.lfStarts[Math.min(Math.max(line, 1), this.lfStarts.length) - 1]!;
+  }
+
+  editorPosition(offset: number): EditorPosition {
+    const starts = this.getEditorStarts();
+    const line = upperBound(starts, offset) - 1;
+    return { line, character: offset - starts[line]! };
+  }
+
+  offsetAt(pos: EditorPosition): number {
+    const starts = this.getEditorStarts();
+    if (pos.line < 0) return 0;
+    if (pos.line >= starts.length) return this.text.length;
+    const lineStart = starts[pos.line]!;
+    const next = pos.line + 1 < starts.length ? starts[pos.line + 1]! : this.text.length;
+    return Math.min(lineStart + Math.max(pos.character, 0), next);
+  }
+
+  private getEditorStarts(): number[] {
+    if (!this.editorStarts) {
+      const starts = [0];
+      const t = this.text;
+      for (let i = 0; i < t.length; i++) {
+        const c = t.charCodeAt(i);
+        if (c === 10) starts.push(i + 1);
+        else if (c === 13) {
+          if (t.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        }
+      }
+      this.editorStarts = starts;
+    }
+    return this.editorStarts;
+  }
+}
+
+/** Number of elements of the sorted array that are <= value. */
+function upperBound(arr: number[], value: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
