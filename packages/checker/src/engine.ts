@@ -1,0 +1,190 @@
+/**
+ * Runs the rules over a configuration set and builds the resolved model.
+ *
+ * Order: syntax and include problems first; then every statement in reading order through
+ * the statement rules (unknown, not allowed, terminator, arity: the first failure stops
+ * that statement, as in nginx) and the value rules; then the model is built and the
+ * whole-configuration rules run on it. All problems are reported, each once, sorted by
+ * position; `order` keeps nginx's reading order so the one `nginx -t` would print is known.
+ */
+import type { ConfigSet, Range } from '@mailconf/syntax';
+import { getProfile, NEWEST_VERSION, type ContextId } from '@mailconf/schema';
+import { compareByPosition, type Diagnostic } from './diagnostic.js';
+import { buildModel } from './mail/model-builder.js';
+import type { MailModel } from './model.js';
+import type { CheckOptions, Report, Rule, RuleContext } from './rule.js';
+import { rules as allRules } from './rules/index.js';
+import { applySuppressions } from './suppressions.js';
+import { walk, type Entry } from './walk.js';
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  model: MailModel;
+}
+
+const ROOT_CONTEXT: Record<NonNullable<CheckOptions['context']>, ContextId> = {
+  main: 'main',
+  events: 'events',
+  mail: 'mail',
+  server: 'mail:server',
+  http: 'http',
+  stream: 'stream',
+};
+
+/** Orders for problems nginx meets after parsing (after "syntax is ok"). */
+export const AFTER_PARSE = 1e12;
+
+export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): CheckResult {
+  const version = options.nginxVersion ?? NEWEST_VERSION;
+  const profile = getProfile(version);
+  const rootContext = ROOT_CONTEXT[options.context ?? 'main'];
+  const walked = walk(set, profile, rootContext);
+  const diagnostics: Diagnostic[] = [];
+  const states = new Map<string, unknown>();
+  const levels = options.rules ?? {};
+  let currentRule: Rule | null = null;
+  let reportedForStatement = false;
+
+  const ctx: RuleContext = {
+    set,
+    profile,
+    version,
+    walk: walked,
+    model: undefined as unknown as MailModel,
+    options,
+    invalid: new Set<Entry>(),
+    state<T>(key: string, init: () => T): T {
+      if (!states.has(key)) states.set(key, init());
+      return states.get(key) as T;
+    },
+    report(r: Report) {
+      const rule = currentRule!;
+      reportedForStatement = true;
+      const level = levels[rule.meta.id];
+      if (level === 'off') return;
+      const d = toDiagnostic(rule, r);
+      if (level) d.severity = level;
+      diagnostics.push(d);
+    },
+  };
+
+  addSyntaxDiagnostics(set, diagnostics, walked.all);
+
+  const statementRules = ruleList.filter((r) => r.directive && r.stage === 'statement');
+  const valueRules = ruleList.filter((r) => r.directive && r.stage !== 'statement');
+  for (const entry of walked.all) {
+    if (!entry.context || !entry.directive.name) continue;
+    for (const rule of statementRules) {
+      currentRule = rule;
+      reportedForStatement = false;
+      rule.directive!(entry, ctx);
+      if (reportedForStatement) {
+        ctx.invalid.add(entry);
+        break;
+      }
+    }
+    if (ctx.invalid.has(entry)) continue;
+    for (const rule of valueRules) {
+      currentRule = rule;
+      rule.directive!(entry, ctx);
+    }
+  }
+
+  ctx.model = buildModel(walked, set, profile, version, ctx.invalid);
+  for (const rule of ruleList) {
+    if (!rule.config) continue;
+    currentRule = rule;
+    rule.config(ctx);
+  }
+  currentRule = null;
+
+  const kept = applySuppressions(set, diagnostics);
+  kept.sort(compareByPosition);
+  return { diagnostics: dedupe(kept), model: ctx.model };
+}
+
+function toDiagnostic(rule: Rule, r: Report): Diagnostic {
+  const e = r.entry;
+  const d = e?.directive;
+  const range: Range | undefined =
+    r.range ?? (d ? { start: d.range.start, end: d.terminatorRange ? d.terminatorRange.end : d.range.end } : undefined);
+  const nginxLevel = rule.meta.kind === 'nginx' ? (r.nginxLevel ?? 'emerg') : null;
+  const severity = r.severity ?? (nginxLevel === 'warn' ? 'warning' : rule.meta.severity);
+  const diag: Diagnostic = {
+    ruleId: rule.meta.id,
+    severity,
+    message: r.hint ? `${r.message} (${r.hint})` : r.message,
+    file: r.file ?? e?.file ?? '-',
+    line: r.line ?? d?.line ?? range?.start.line ?? 1,
+    range: range ?? { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } },
+    nginx: nginxLevel ? { level: nginxLevel, message: r.message } : null,
+    order: r.order ?? (e ? [e.seq] : [AFTER_PARSE]),
+  };
+  if (r.hint) diag.hint = r.hint;
+  if (r.fix) diag.fix = r.fix;
+  return diag;
+}
+
+/** Syntax errors and include problems, placed in reading order by the statement they follow. */
+function addSyntaxDiagnostics(set: ConfigSet, out: Diagnostic[], entries: Entry[]): void {
+  // Statements nginx finished reading (a statement cut short by the error is never handled),
+  // per file, in reading order.
+  const finished = new Map<string, Entry[]>();
+  for (const e of entries) {
+    if (!e.directive.terminator) continue;
+    let list = finished.get(e.file);
+    if (!list) finished.set(e.file, (list = []));
+    list.push(e);
+  }
+  const seqAt = (file: string, offset: number): number => {
+    // Right after the last finished statement that starts before the error.
+    const list = finished.get(file) ?? [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]!.directive.range.start.offset <= offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return (lo > 0 ? list[lo - 1]!.seq : 0) + 0.5;
+  };
+  for (const [path, file] of set.files) {
+    for (const e of file.errors) {
+      const d: Diagnostic = {
+        ruleId: 'syntax',
+        severity: 'error',
+        message: e.hint ? `${e.message} (${e.hint})` : e.message,
+        file: path,
+        line: e.line,
+        range: e.range,
+        nginx: { level: 'emerg', message: e.message },
+        order: [seqAt(path, e.range.start.offset)],
+      };
+      if (e.hint) d.hint = e.hint;
+      out.push(d);
+    }
+  }
+  for (const issue of set.issues) {
+    const entry = entries.find((e) => e.file === issue.file && e.directive.range.start.offset === issue.range.start.offset);
+    out.push({
+      ruleId: issue.code === 'include-cycle' ? 'include-cycle' : 'include-not-found',
+      severity: 'error',
+      message: issue.message,
+      file: issue.file,
+      line: issue.line,
+      range: issue.range,
+      nginx: issue.code === 'include-cycle' ? null : { level: issue.level, message: issue.message },
+      order: [entry ? entry.seq : 0],
+    });
+  }
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.file}\0${d.range.start.offset}\0${d.ruleId}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,41 @@
+/** Addresses and CIDR blocks as ngx_ptocidr reads them (set_real_ip_from, E3). */
+import type { CidrValue } from '../model.js';
+import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
+
+const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.?$/;
+
+export type CidrResult = { ok: true; value: CidrValue; lowBits: boolean } | { ok: false };
+
+export function parseCidr(text: string): CidrResult {
+  if (text === 'unix:') return { ok: true, value: { raw: text, family: 'unix', address: '', prefix: 0 }, lowBits: false };
+  const slash = text.indexOf('/');
+  const addr = slash === -1 ? text : text.slice(0, slash);
+  const prefixText = slash === -1 ? null : text.slice(slash + 1);
+  const v4 = parseIPv4(addr);
+  const v6 = v4 ? null : parseIPv6(addr);
+  if (!v4 && !v6) {
+    if (slash === -1 && !/^[0-9.]+$/.test(addr) && HOST_NAME.test(addr)) {
+      return { ok: true, value: { raw: text, family: 'host', address: addr, prefix: 0 }, lowBits: false };
+    }
+    return { ok: false };
+  }
+  const bits = v4 ? 32 : 128;
+  let prefix = bits;
+  if (prefixText !== null) {
+    if (!/^[0-9]+$/.test(prefixText)) return { ok: false };
+    prefix = Number(prefixText);
+    if (prefix > bits) return { ok: false };
+  }
+  const bytes = v4 ? Uint8Array.from(v4) : v6!;
+  let lowBits = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const keep = Math.max(0, Math.min(8, prefix - i * 8));
+    const mask = keep === 0 ? 0 : (0xff << (8 - keep)) & 0xff;
+    if ((bytes[i]! & ~mask & 0xff) !== 0) lowBits = true;
+  }
+  return {
+    ok: true,
+    value: { raw: text, family: v4 ? 'ipv4' : 'ipv6', address: v4 ? v4.join('.') : formatIPv6(v6!), prefix },
+    lowBits,
+  };
+}

@@ -1,0 +1,233 @@
+/**
+ * The mail `listen` directive, read as nginx 1.22.1 and the newest source read it
+ * (mail-directives.md §4, config-checks.md C1-C7): the address (port only, host:port,
+ * [IPv6]:port, unix:path, port ranges, port-less), then parameters in any order. Returns
+ * one entry per resolved address and port, or nginx's error message.
+ */
+import type { Word } from '@mailconf/syntax';
+import { compareVersions } from '@mailconf/schema';
+import { atoi, size, timeSec } from '../values.js';
+import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
+import type { ListenAddress, SoKeepalive } from '../model.js';
+
+export interface ParsedListen {
+  addresses: ListenAddress[];
+  wildcard: boolean;
+  ssl: boolean;
+  proxyProtocol: boolean;
+  bind: boolean;
+  backlog: number | null;
+  rcvbuf: number | null;
+  sndbuf: number | null;
+  ipv6only: boolean | null;
+  soKeepalive: SoKeepalive | null;
+  /** First port (for protocol inference); 0 for unix and port-less. */
+  firstPort: number;
+  /** Whether the host was a name that had to be resolved (we assume it resolves). */
+  hostName: string | null;
+}
+
+export type ListenResult = { ok: true; value: ParsedListen } | { ok: false; message: string; arg: number };
+
+/** A host name nginx could resolve (the oracle maps every such name to an address). */
+const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.?$/;
+
+const UNIX_PATH_MAX = 108;
+
+export function parseListen(args: Word[], version: string): ListenResult {
+  const first = cstr(args[0]!.value);
+  const addr = parseAddress(first);
+  if ('error' in addr) return { ok: false, message: `${addr.error} in "${first}" of the "listen" directive`, arg: 0 };
+  const out: ParsedListen = {
+    addresses: addr.addresses,
+    wildcard: addr.wildcard,
+    ssl: false,
+    proxyProtocol: false,
+    bind: false,
+    backlog: null,
+    rcvbuf: null,
+    sndbuf: null,
+    ipv6only: null,
+    soKeepalive: null,
+    firstPort: addr.addresses[0]?.port ?? 0,
+    hostName: addr.hostName,
+  };
+  const newParamMessage = compareVersions(version, '1.25.5') >= 0;
+  const invalidParam = (p: string) => (newParamMessage ? `invalid parameter "${p}"` : `the invalid "${p}" parameter`);
+  for (let i = 1; i < args.length; i++) {
+    const p = cstr(args[i]!.value);
+    if (p === 'bind') out.bind = true;
+    else if (p === 'ssl') out.ssl = true;
+    else if (p === 'proxy_protocol') out.proxyProtocol = true;
+    else if (p.startsWith('backlog=')) {
+      const n = atoi(p.slice(8));
+      const v = n === null ? -1 : int32(n);
+      if (v === 0 || v === -1) return { ok: false, message: `invalid backlog "${p}"`, arg: i };
+      out.backlog = v;
+      out.bind = true;
+    } else if (p.startsWith('rcvbuf=') || p.startsWith('sndbuf=')) {
+      const which = p.slice(0, 6);
+      const n = size(p.slice(7));
+      const v = n === null ? -1 : int32(n);
+      if (v === -1) return { ok: false, message: `invalid ${which} "${p}"`, arg: i };
+      if (which === 'rcvbuf') out.rcvbuf = v;
+      else out.sndbuf = v;
+      out.bind = true;
+    } else if (p.startsWith('ipv6only=o')) {
+      const rest = p.slice(10);
+      if (rest === 'n') out.ipv6only = true;
+      else if (rest === 'ff') out.ipv6only = false;
+      else return { ok: false, message: `invalid ipv6only flags "${p.slice(9)}"`, arg: i };
+      out.bind = true;
+    } else if (p.startsWith('so_keepalive=')) {
+      const ka = parseSoKeepalive(p.slice(13));
+      if (!ka) return { ok: false, message: `invalid so_keepalive value: "${p.slice(13)}"`, arg: i };
+      out.soKeepalive = ka;
+      out.bind = true;
+    } else if (p === 'multipath' && compareVersions(version, '1.29.7') >= 0) {
+      out.bind = true;
+    } else {
+      return { ok: false, message: invalidParam(p), arg: i };
+    }
+  }
+  return { ok: true, value: out };
+}
+
+/** nginx compares values as C strings: a NUL byte ends them. */
+export function cstr(s: string): string {
+  const i = s.indexOf('\0');
+  return i === -1 ? s : s.slice(0, i);
+}
+
+function int32(n: bigint): number {
+  return Number(BigInt.asIntN(32, n));
+}
+
+function parseSoKeepalive(v: string): SoKeepalive | null {
+  if (v === 'on') return { mode: 'on' };
+  if (v === 'off') return { mode: 'off' };
+  let rest = v;
+  const take = (): string | null => {
+    const i = rest.indexOf(':');
+    if (i === -1) {
+      const s = rest;
+      rest = '';
+      return s;
+    }
+    const s = rest.slice(0, i);
+    rest = rest.slice(i + 1);
+    return s;
+  };
+  const hadColons = v.indexOf(':') !== -1;
+  const idleText = take()!;
+  const intvlText = hadColons ? take()! : '';
+  const cntText = rest;
+  let idle = 0;
+  let intvl = 0;
+  let cnt = 0;
+  if (idleText) {
+    const t = timeSec(idleText);
+    if (t === null || int32(t) === -1) return null;
+    idle = int32(t);
+  }
+  if (intvlText) {
+    const t = timeSec(intvlText);
+    if (t === null || int32(t) === -1) return null;
+    intvl = int32(t);
+  }
+  if (cntText) {
+    const n = atoi(cntText);
+    if (n === null || int32(n) === -1) return null;
+    cnt = int32(n);
+  }
+  if (idle === 0 && intvl === 0 && cnt === 0) return null;
+  return { mode: 'tune', idle: idleText ? idle : null, interval: intvlText ? intvl : null, count: cntText ? cnt : null };
+}
+
+type AddressResult = { addresses: ListenAddress[]; wildcard: boolean; hostName: string | null } | { error: string };
+
+function parseAddress(text: string): AddressResult {
+  if (text.length >= 5 && text.slice(0, 5).toLowerCase() === 'unix:') {
+    const path = text.slice(5);
+    if (!path) return { error: 'no path in the unix domain socket' };
+    if (new TextEncoder().encode(path).length >= UNIX_PATH_MAX) return { error: 'too long path in the unix domain socket' };
+    return { addresses: [{ family: 'unix', host: path, port: 0, text: `unix:${path}` }], wildcard: false, hostName: null };
+  }
+  if (text.startsWith('[')) {
+    const close = text.indexOf(']');
+    if (close === -1) return { error: 'invalid host' };
+    const inner = text.slice(1, close);
+    const after = text.slice(close + 1);
+    let ports: number[] | { error: string } = [0];
+    if (after.length) {
+      if (after[0] !== ':') return { error: 'invalid host' };
+      ports = parsePorts(after.slice(1));
+      if ('error' in ports) return ports;
+    }
+    if (!inner) return { error: 'no host' };
+    const bytes = parseIPv6(inner);
+    if (!bytes) return { error: 'invalid IPv6 address' };
+    const host = formatIPv6(bytes);
+    const wildcard = bytes.every((b) => b === 0);
+    return { addresses: ports.map((port) => ({ family: 'ipv6', host, port, text: `[${host}]:${port}` })), wildcard, hostName: null };
+  }
+  if (/[/?]/.test(text)) return { error: 'invalid host' };
+  const colon = text.indexOf(':');
+  let hostText: string;
+  let ports: number[];
+  if (colon !== -1) {
+    const p = parsePorts(text.slice(colon + 1));
+    if ('error' in p) return p;
+    ports = p;
+    hostText = text.slice(0, colon);
+    if (!hostText) return { error: 'no host' };
+  } else if (/^[0-9]+(-[0-9]*)?$/.test(text)) {
+    const p = parsePorts(text);
+    if ('error' in p) return p;
+    return { addresses: p.map((port) => v4('0.0.0.0', port)), wildcard: true, hostName: null };
+  } else {
+    hostText = text;
+    ports = [0];
+  }
+  if (hostText === '*') return { addresses: ports.map((port) => v4('0.0.0.0', port)), wildcard: true, hostName: null };
+  const quad = parseIPv4(hostText);
+  if (quad) {
+    const host = quad.join('.');
+    return { addresses: ports.map((port) => v4(host, port)), wildcard: host === '0.0.0.0', hostName: null };
+  }
+  if (hostText.toLowerCase() === 'localhost') {
+    const out: ListenAddress[] = [];
+    for (const port of ports) out.push(v4('127.0.0.1', port));
+    for (const port of ports) out.push({ family: 'ipv6', host: '::1', port, text: `[::1]:${port}` });
+    return { addresses: out, wildcard: false, hostName: 'localhost' };
+  }
+  if (/^[0-9.]+$/.test(hostText) || !HOST_NAME.test(hostText)) return { error: 'host not found' };
+  // A host name: nginx resolves it at start; we cannot, so it stands for its own address.
+  const name = hostText.toLowerCase().replace(/\.$/, '');
+  return { addresses: ports.map((port) => ({ family: 'ipv4', host: name, port, text: `${name}:${port}` })), wildcard: false, hostName: name };
+}
+
+function v4(host: string, port: number): ListenAddress {
+  return { family: 'ipv4', host, port, text: `${host}:${port}` };
+}
+
+/** `143`, or a range `143-145` (one listen per port). */
+function parsePorts(text: string): number[] | { error: string } {
+  const dash = text.indexOf('-');
+  let last = 0;
+  let firstText = text;
+  if (dash !== -1) {
+    const n = atoi(text.slice(dash + 1));
+    if (n === null || n < 1n || n > 65535n) return { error: 'invalid port' };
+    last = Number(n);
+    firstText = text.slice(0, dash);
+  }
+  const n = atoi(firstText);
+  if (n === null || n < 1n || n > 65535n) return { error: 'invalid port' };
+  const first = Number(n);
+  if (!last) return [first];
+  if (first > last) return { error: 'invalid port range' };
+  const out: number[] = [];
+  for (let p = first; p <= last; p++) out.push(p);
+  return out;
+}

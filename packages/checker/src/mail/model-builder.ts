@@ -1,0 +1,317 @@
+/**
+ * Builds the resolved model from the walked configuration: per mail server, every
+ * directive's effective value (set in the server, inherited from `mail {}`, or the
+ * default), the listens and the sockets they share, and the protocol (explicit or
+ * inferred from a well-known port). Statements already reported as invalid are ignored,
+ * so the model always holds values nginx could have accepted.
+ */
+import * as os from 'node:os';
+import type { ConfigSet } from '@mailconf/syntax';
+import { compareVersions, type Profile } from '@mailconf/schema';
+import type {
+  ErrorLogValue,
+  ListenModel,
+  MailModel,
+  MailProtocol,
+  MainSettings,
+  ResolverValue,
+  ServerModel,
+  ServerSettings,
+  SessionCacheValue,
+  Setting,
+  SocketModel,
+  CidrValue,
+} from '../model.js';
+import { atoi, flag, size, timeMs, timeSec } from '../values.js';
+import type { Entry, WalkResult } from '../walk.js';
+import { cstr, parseListen } from './listen.js';
+import { parseAuthHttp, parseNameServer } from './urls.js';
+import { parseSessionCache } from './session-cache.js';
+import { parseCidr } from './cidr.js';
+
+/** Ports nginx maps to a protocol when a server has no `protocol` (mail-directives.md §4.6). */
+export const WELL_KNOWN_PORTS: Record<number, MailProtocol> = { 143: 'imap', 993: 'imap', 110: 'pop3', 995: 'pop3', 25: 'smtp', 465: 'smtp', 587: 'smtp' };
+
+/** One memory page: the default of the *_client_buffer and proxy_buffer sizes. */
+const PAGE = 4096;
+
+type Reader<T> = (entries: Entry[]) => T;
+
+const arg0 = (e: Entry) => cstr(e.directive.args[0]?.value ?? '');
+const last = <T>(read: (e: Entry) => T): Reader<T> => (entries) => read(entries[entries.length - 1]!);
+const ms: Reader<number> = last((e) => Number(timeMs(arg0(e)) ?? 0n));
+const secAsMs: Reader<number> = last((e) => Number(timeSec(arg0(e)) ?? 0n) * 1000);
+const bytes: Reader<number> = last((e) => Number(size(arg0(e)) ?? 0n));
+const num: Reader<number> = last((e) => Number(atoi(arg0(e)) ?? 0n));
+const onOff: Reader<boolean> = last((e) => flag(arg0(e)) ?? false);
+const str: Reader<string> = last(arg0);
+const lower: Reader<string> = last((e) => arg0(e).toLowerCase());
+const words: Reader<string[]> = (entries) => entries.flatMap((e) => e.directive.args.map((a) => cstr(a.value)));
+const pairs: Reader<[string, string][]> = (entries) => entries.map((e) => [cstr(e.directive.args[0]!.value), cstr(e.directive.args[1]!.value)]);
+const methodSet: Reader<string[]> = (entries) => {
+  const out: string[] = [];
+  for (const w of words(entries)) if (!out.includes(w.toLowerCase())) out.push(w.toLowerCase());
+  return out;
+};
+const protocolSet: Reader<string[]> = (entries) => {
+  const canonical = ['SSLv2', 'SSLv3', 'TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+  const out: string[] = [];
+  for (const w of words(entries)) {
+    const c = canonical.find((x) => x.toLowerCase() === w.toLowerCase());
+    if (c && !out.includes(c)) out.push(c);
+  }
+  return out;
+};
+const errorLogs: Reader<ErrorLogValue[]> = (entries) =>
+  entries.map((e) => ({ target: arg0(e), level: e.directive.args.slice(1).map((a) => a.value).join(' ') || 'error' }));
+const resolver: Reader<ResolverValue | null> = last((e) => {
+  const args = e.directive.args.map((a) => cstr(a.value));
+  if (args[0] === 'off') return null;
+  const value: ResolverValue = { servers: [], valid: null, ipv4: true, ipv6: true };
+  for (const a of args) {
+    if (a.startsWith('valid=')) value.valid = Number(timeSec(a.slice(6)) ?? 0n) * 1000;
+    else if (a === 'ipv6=off' || a === 'ipv6=on') value.ipv6 = a === 'ipv6=on';
+    else if (a === 'ipv4=off' || a === 'ipv4=on') value.ipv4 = a === 'ipv4=on';
+    else {
+      const r = parseNameServer(a);
+      if (r.ok) value.servers.push(r.value);
+    }
+  }
+  return value;
+});
+const sessionCache: Reader<SessionCacheValue> = (entries) => {
+  const v: SessionCacheValue = { off: false, none: false, builtin: null, shared: null };
+  for (const w of words(entries)) {
+    const r = parseSessionCache(w);
+    if (!r.ok) continue;
+    if (r.off) Object.assign(v, { off: true, none: false, builtin: null, shared: null });
+    if (r.none) Object.assign(v, { none: true, off: false });
+    if (r.builtin !== undefined) Object.assign(v, { builtin: r.builtin, off: false, none: false });
+    if (r.shared) Object.assign(v, { shared: r.shared, off: false, none: false });
+  }
+  return v;
+};
+const cidrs: Reader<CidrValue[]> = (entries) =>
+  entries.flatMap((e) => {
+    const r = parseCidr(arg0(e));
+    return r.ok ? [r.value] : [];
+  });
+
+interface SettingSpec {
+  read: Reader<unknown>;
+  default: (version: string) => unknown;
+}
+
+const c = (v: unknown) => () => v;
+
+/** Every key of ServerSettings: how to read it and its default. */
+const SETTINGS: Record<keyof ServerSettings, SettingSpec> = {
+  timeout: { read: ms, default: c(60000) },
+  server_name: { read: str, default: () => os.hostname() },
+  resolver: { read: resolver, default: c(null) },
+  resolver_timeout: { read: ms, default: c(30000) },
+  max_errors: { read: num, default: c(5) },
+  error_log: { read: errorLogs, default: c([]) },
+  ssl: { read: onOff, default: c(false) },
+  starttls: { read: lower, default: c('off') },
+  ssl_certificate: { read: words, default: c([]) },
+  ssl_certificate_key: { read: words, default: c([]) },
+  ssl_password_file: { read: str, default: c(null) },
+  ssl_dhparam: { read: str, default: c(null) },
+  ssl_ecdh_curve: { read: str, default: c('auto') },
+  ssl_protocols: {
+    read: protocolSet,
+    default: (v) =>
+      compareVersions(v, '1.27.3') >= 0 ? ['TLSv1.2', 'TLSv1.3'] : compareVersions(v, '1.23.4') >= 0 ? ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] : ['TLSv1', 'TLSv1.1', 'TLSv1.2'],
+  },
+  ssl_ciphers: { read: str, default: c('HIGH:!aNULL:!MD5') },
+  ssl_prefer_server_ciphers: { read: onOff, default: c(false) },
+  ssl_session_cache: { read: sessionCache, default: c({ off: false, none: true, builtin: null, shared: null }) },
+  ssl_session_tickets: { read: onOff, default: c(true) },
+  ssl_session_ticket_key: { read: words, default: c([]) },
+  ssl_session_timeout: { read: secAsMs, default: c(300000) },
+  ssl_verify_client: { read: lower, default: c('off') },
+  ssl_verify_depth: { read: num, default: c(1) },
+  ssl_client_certificate: { read: str, default: c(null) },
+  ssl_trusted_certificate: { read: str, default: c(null) },
+  ssl_crl: { read: str, default: c(null) },
+  ssl_conf_command: { read: pairs, default: c([]) },
+  ssl_certificate_compression: { read: onOff, default: c(false) },
+  imap_auth: { read: methodSet, default: c(['plain']) },
+  imap_capabilities: { read: words, default: c(['IMAP4', 'IMAP4rev1', 'UIDPLUS']) },
+  imap_client_buffer: { read: bytes, default: c(PAGE) },
+  pop3_auth: { read: methodSet, default: c(['plain']) },
+  pop3_capabilities: { read: words, default: c(['TOP', 'USER', 'UIDL']) },
+  smtp_auth: { read: methodSet, default: c(['plain', 'login']) },
+  smtp_capabilities: { read: words, default: c([]) },
+  smtp_client_buffer: { read: bytes, default: c(PAGE) },
+  smtp_greeting_delay: { read: ms, default: c(0) },
+  auth_http: {
+    read: last((e) => {
+      const r = parseAuthHttp(arg0(e));
+      return r.ok ? r.value : null;
+    }),
+    default: c(null),
+  },
+  auth_http_timeout: { read: ms, default: c(60000) },
+  auth_http_header: { read: pairs, default: c([]) },
+  auth_http_pass_client_cert: { read: onOff, default: c(false) },
+  proxy: { read: onOff, default: c(false) },
+  proxy_buffer: { read: bytes, default: c(PAGE) },
+  proxy_timeout: { read: ms, default: c(24 * 3600 * 1000) },
+  proxy_pass_error_message: { read: onOff, default: c(false) },
+  proxy_smtp_auth: { read: onOff, default: c(false) },
+  proxy_protocol: { read: last((e) => (arg0(e).toLowerCase() === 'v2' ? 'v2' : flag(arg0(e)) ?? false)), default: c(false) },
+  xclient: { read: onOff, default: c(true) },
+  set_real_ip_from: { read: cidrs, default: c([]) },
+};
+
+export const SETTING_NAMES = Object.keys(SETTINGS) as (keyof ServerSettings)[];
+
+export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile, version: string, invalid: Set<Entry>): MailModel {
+  void set;
+  void profile;
+  const valid = (e: Entry) => !invalid.has(e) && e.context !== null;
+  const roots = walked.roots.filter(valid);
+  const rootContext = walked.roots[0]?.context ?? 'main';
+
+  let mail: Entry | null = null;
+  let mailLevel: Entry[] = [];
+  if (rootContext === 'main') {
+    mail = roots.find((e) => e.directive.name === 'mail' && e.directive.block && e.spec) ?? null;
+    mailLevel = mail ? mail.children.filter(valid) : [];
+  } else if (rootContext === 'mail') {
+    mailLevel = roots;
+  }
+
+  const servers: ServerModel[] = [];
+  for (const s of mailLevel) {
+    if (s.directive.name !== 'server' || !s.directive.block || s.context !== 'mail') continue;
+    servers.push(buildServer(s, servers.length, mailLevel, version, valid));
+  }
+
+  return {
+    nginxVersion: version,
+    main: buildMain(rootContext === 'main' ? roots : [], valid),
+    mail: mail?.directive ?? null,
+    servers,
+    sockets: buildSockets(servers),
+  };
+}
+
+function buildServer(s: Entry, index: number, mailLevel: Entry[], version: string, valid: (e: Entry) => boolean): ServerModel {
+  const own = s.children.filter(valid);
+  const settings = {} as Record<string, Setting<unknown>>;
+  for (const key of SETTING_NAMES) {
+    const spec = SETTINGS[key];
+    const mine = own.filter((e) => e.directive.name === key);
+    const inherited = mailLevel.filter((e) => e.directive.name === key);
+    const from = mine.length ? mine : inherited;
+    settings[key] = from.length
+      ? { value: spec.read(from), origin: mine.length ? 'server' : 'mail', directive: from[from.length - 1]!.directive, file: from[from.length - 1]!.file }
+      : { value: spec.default(version), origin: 'default', directive: null, file: null };
+  }
+
+  const listens: ListenModel[] = [];
+  let inferred: { protocol: MailProtocol; listen: ListenModel } | null = null;
+  for (const e of own) {
+    if (e.directive.name !== 'listen' || !e.directive.args.length) continue;
+    const r = parseListen(e.directive.args, version);
+    if (!r.ok) continue;
+    const v = r.value;
+    const first = listens.length;
+    for (const address of v.addresses) {
+      listens.push({
+        address,
+        wildcard: v.wildcard,
+        ssl: v.ssl,
+        proxyProtocol: v.proxyProtocol,
+        bind: v.bind,
+        backlog: v.backlog,
+        rcvbuf: v.rcvbuf,
+        sndbuf: v.sndbuf,
+        ipv6only: v.ipv6only,
+        soKeepalive: v.soKeepalive,
+        directive: e.directive,
+        file: e.file,
+      });
+    }
+    const p = WELL_KNOWN_PORTS[v.firstPort];
+    if (!inferred && p && listens[first]) inferred = { protocol: p, listen: listens[first] };
+  }
+
+  const protocols = own.filter((e) => e.directive.name === 'protocol' && ['imap', 'pop3', 'smtp'].includes(arg0(e)));
+  const explicit = protocols.length ? (arg0(protocols[protocols.length - 1]!) as MailProtocol) : null;
+  const st = settings as unknown as ServerSettings;
+  const sslMode: ServerModel['sslMode'] = listens.some((l) => l.ssl)
+    ? 'listen ... ssl'
+    : compareVersions(version, '1.25.1') < 0 && st.ssl.value
+      ? 'ssl'
+      : st.starttls.value !== 'off'
+        ? 'starttls'
+        : null;
+  return {
+    index,
+    directive: s.directive,
+    file: s.file,
+    protocol: explicit ?? inferred?.protocol ?? null,
+    protocolOrigin: explicit ? 'explicit' : inferred ? 'inferred' : null,
+    protocolListen: explicit ? null : (inferred?.listen ?? null),
+    listens,
+    settings: st,
+    sslMode,
+  };
+}
+
+function buildMain(roots: Entry[], valid: (e: Entry) => boolean): MainSettings {
+  const pick = <T>(entries: Entry[], name: string, read: Reader<T>, dflt: T): Setting<T> => {
+    const found = entries.filter((e) => e.directive.name === name);
+    if (!found.length) return { value: dflt, origin: 'default', directive: null, file: null };
+    const lastEntry = found[found.length - 1]!;
+    return { value: read(found), origin: 'main', directive: lastEntry.directive, file: lastEntry.file };
+  };
+  const events = roots.find((e) => e.directive.name === 'events' && e.directive.block);
+  const eventEntries = events ? events.children.filter(valid) : [];
+  return {
+    worker_processes: pick(roots, 'worker_processes', last((e) => (arg0(e) === 'auto' ? ('auto' as const) : Number(atoi(arg0(e)) ?? 1n))), 1 as number | 'auto'),
+    worker_connections: pick(eventEntries, 'worker_connections', num, 512),
+    error_log: pick(roots, 'error_log', errorLogs, [{ target: 'logs/error.log', level: 'error' }]),
+    daemon: pick(roots, 'daemon', onOff, true),
+    master_process: pick(roots, 'master_process', onOff, true),
+    pid: pick(roots, 'pid', str, '/run/nginx.pid'),
+    worker_shutdown_timeout: pick(roots, 'worker_shutdown_timeout', ms as Reader<number | null>, null),
+  };
+}
+
+/**
+ * Groups listens into sockets as nginx does (mail-directives.md §4.4): per family and
+ * port, a wildcard takes in the explicit addresses that do not ask for their own socket
+ * with `bind` (or a parameter implying it).
+ */
+export function buildSockets(servers: ServerModel[]): SocketModel[] {
+  const sockets: SocketModel[] = [];
+  const groups = new Map<string, { listen: ListenModel; server: ServerModel }[]>();
+  for (const server of servers) {
+    for (const listen of server.listens) {
+      const key = listen.address.family === 'unix' ? `unix ${listen.address.host}` : `${listen.address.family} ${listen.address.port}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push({ listen, server });
+    }
+  }
+  for (const group of groups.values()) {
+    const wildcard = group.find((x) => x.listen.wildcard);
+    if (!wildcard || group[0]!.listen.address.family === 'unix') {
+      for (const x of group) sockets.push({ address: x.listen.address, listens: [x] });
+      continue;
+    }
+    const shared: SocketModel = { address: wildcard.listen.address, listens: [wildcard] };
+    sockets.push(shared);
+    for (const x of group) {
+      if (x === wildcard) continue;
+      if (x.listen.bind || x.listen.wildcard) sockets.push({ address: x.listen.address, listens: [x] });
+      else shared.listens.push(x);
+    }
+  }
+  return sockets;
+}

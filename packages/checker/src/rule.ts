@@ -1,0 +1,90 @@
+/**
+ * A rule is one check: its metadata (id, what it catches, default severity, which nginx
+ * checks of config-checks.md it reproduces) and its visitor. One rule per file under
+ * rules/; rules/index.ts lists them in the order nginx applies its checks.
+ */
+import type { ConfigSet, Range } from '@mailconf/syntax';
+import type { Profile } from '@mailconf/schema';
+import type { Diagnostic, Fix, Severity } from './diagnostic.js';
+import type { MailModel } from './model.js';
+import type { Entry, WalkResult } from './walk.js';
+
+export interface RuleMeta {
+  id: string;
+  /** One line: what the rule catches. */
+  description: string;
+  /** `nginx`: nginx -t fails (or warns) on this; `lint`: advice nginx does not give. */
+  kind: 'nginx' | 'lint';
+  severity: Severity;
+  /** Ids of the checks in config-checks.md this rule reproduces (A1, C9, ...). */
+  nginxChecks?: string[];
+  /** Offers a safe fix for `--fix`. */
+  fixable?: boolean;
+  /** Why it matters and how to fix it (markdown); the docs page is built from this. */
+  docs: string;
+}
+
+export interface Report {
+  message: string;
+  /** The statement the problem is about (sets file, line and range unless given). */
+  entry?: Entry;
+  file?: string;
+  line?: number;
+  range?: Range;
+  /** nginx's level for nginx checks (default emerg); lints have none. */
+  nginxLevel?: 'emerg' | 'warn' | 'crit' | 'alert';
+  /** Overrides the rule's severity (e.g. nginx's [warn] checks). */
+  severity?: Severity;
+  /** Text appended to nginx's message (ours, not nginx's). */
+  hint?: string;
+  fix?: Fix;
+  /** Position in nginx's reading order; defaults to the entry's. */
+  order?: number[];
+}
+
+export interface RuleContext {
+  set: ConfigSet;
+  profile: Profile;
+  version: string;
+  walk: WalkResult;
+  /** Available to `config` visitors (built after the statement checks). */
+  model: MailModel;
+  options: CheckOptions;
+  report(r: Report): void;
+  /** Per-run scratch state for a rule (e.g. addresses seen so far). */
+  state<T>(key: string, init: () => T): T;
+  /** Entries already found invalid by a statement-stage rule (value rules skip them). */
+  invalid: Set<Entry>;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  /**
+   * `statement` rules (name, context, terminator, arity) run first for each statement, in
+   * list order, and the first one that reports stops the others for that statement, as
+   * nginx stops. `value` rules run after them on statements that passed.
+   */
+  stage?: 'statement' | 'value';
+  directive?(entry: Entry, ctx: RuleContext): void;
+  /** Runs once after all statements, with the resolved model. */
+  config?(ctx: RuleContext): void;
+}
+
+export type RuleLevel = 'off' | Severity;
+
+export interface CheckOptions {
+  /** nginx version to check as (default: the newest). */
+  nginxVersion?: string;
+  /** Context of the top of the file: `main` (a whole nginx.conf), or a fragment's. */
+  context?: 'main' | 'events' | 'mail' | 'server' | 'http' | 'stream';
+  /** Per-rule levels. */
+  rules?: Record<string, RuleLevel>;
+  /** Check that referenced files (certificates, password files, include targets) exist. */
+  checkFiles?: boolean;
+}
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}
+
+export type { Diagnostic };

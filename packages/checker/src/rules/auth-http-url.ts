@@ -1,0 +1,27 @@
+import { defineRule } from '../rule.js';
+import { cstr } from '../mail/listen.js';
+import { parseAuthHttp } from '../mail/urls.js';
+
+/** E2: the auth_http URL. */
+export default defineRule({
+  meta: {
+    id: 'auth-http-url',
+    description: 'An auth_http URL nginx cannot use',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['E2'],
+    docs: `\`auth_http\` takes \`[http://]host[:port][/uri]\`, \`[ipv6]:port/uri\` or \`unix:/path[:/uri]\`.
+Only plain \`http://\` (lowercase) is understood: \`https://\` fails as \`invalid port\`, because
+nginx reads \`https\` as the host. Port 0 is invalid; the default port is 80 and the default URI \`/\`.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const d = entry.directive;
+    if (d.name !== 'auth_http' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
+    const r = parseAuthHttp(cstr(d.args[0]!.value));
+    if (!r.ok) {
+      const hint = /^https:\/\//i.test(d.args[0]!.value) ? 'nginx talks plain HTTP to the auth server; https is not supported' : undefined;
+      ctx.report({ entry, message: r.error, ...(hint ? { hint } : {}) });
+    }
+  },
+});

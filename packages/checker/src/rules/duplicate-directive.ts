@@ -1,0 +1,42 @@
+import { defineRule } from '../rule.js';
+import { removeStatementFix } from '../fixes.js';
+import type { Entry } from '../walk.js';
+
+/** A6, B1: a directive that may be set once per level, set again at the same level. */
+export default defineRule({
+  meta: {
+    id: 'duplicate-directive',
+    description: 'A directive set twice at the same level',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['A6', 'B1', 'E6'],
+    fixable: true,
+    docs: `Most directives may be set once per level: a second \`timeout\` in the same \`server {}\` is
+\`"timeout" directive is duplicate\`. Setting a value in \`mail {}\` and again in a \`server {}\` is
+fine (the server's wins). List directives (capabilities, \`ssl_certificate\`, \`auth_http_header\`)
+append instead; \`auth_http\` and \`protocol\` silently take the last value.
+When both statements are identical, \`--fix\` removes the second.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    if (!entry.spec || entry.spec.repeat !== 'error') return;
+    const seen = ctx.state('duplicate-directive', () => new Map<Entry | null, Map<string, Entry>>());
+    let level = seen.get(entry.parent);
+    if (!level) seen.set(entry.parent, (level = new Map()));
+    const d = entry.directive;
+    const first = level.get(d.name);
+    if (!first) {
+      level.set(d.name, entry);
+      return;
+    }
+    const same =
+      !d.block && first.directive.args.length === d.args.length && first.directive.args.every((a, i) => a.value === d.args[i]!.value);
+    const file = ctx.set.files.get(entry.file);
+    ctx.report({
+      entry,
+      message: `"${d.name}" directive is duplicate`,
+      hint: `first set on line ${first.directive.line}`,
+      ...(same && file ? { fix: removeStatementFix(entry, file.source, `remove the repeated "${d.name}"`) } : {}),
+    });
+  },
+});

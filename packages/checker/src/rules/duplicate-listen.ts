@@ -1,0 +1,45 @@
+import { defineRule } from '../rule.js';
+import { removeStatementFix } from '../fixes.js';
+import { parseListen } from '../mail/listen.js';
+import type { Entry } from '../walk.js';
+
+/** C9: one address and port listened on twice in the same mail {}. */
+export default defineRule({
+  meta: {
+    id: 'duplicate-listen',
+    description: 'The same address and port pair in two mail listens',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['C9', 'C10'],
+    fixable: true,
+    docs: `Every address:port pair may appear once in the whole \`mail {}\` block, across servers.
+Spellings are compared after resolving: \`143\`, \`*:143\` and \`0.0.0.0:143\` are the same pair, as
+are \`[::]:143\` and \`[0:0::0]:143\`. An explicit address and the wildcard of the same port
+(\`127.0.0.1:143\` and \`143\`) are different pairs, and so are IPv4 and IPv6 wildcards.
+When the second listen is exactly the first again, \`--fix\` removes it.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.args.length) return;
+    const r = parseListen(entry.directive.args, ctx.version);
+    if (!r.ok) return;
+    const seen = ctx.state('duplicate-listen', () => new Map<string, Entry>());
+    for (const a of r.value.addresses) {
+      const key = `${a.family} ${a.host} ${a.port}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, entry);
+        continue;
+      }
+      const same = first.directive.args.map((w) => w.value).join(' ') === entry.directive.args.map((w) => w.value).join(' ');
+      const file = ctx.set.files.get(entry.file);
+      ctx.report({
+        entry,
+        message: `duplicate "${a.text}" address and port pair`,
+        hint: `already listened on at line ${first.directive.line}${first.file !== entry.file ? ` of ${first.file}` : ''}`,
+        ...(same && file ? { fix: removeStatementFix(entry, file.source, 'remove the repeated listen') } : {}),
+      });
+      return;
+    }
+  },
+});

@@ -1,0 +1,50 @@
+import { defineRule } from '../rule.js';
+import { cstr } from '../mail/listen.js';
+import { size } from '../values.js';
+
+const LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
+const DEBUG_MASKS = ['debug_core', 'debug_alloc', 'debug_mutex', 'debug_event', 'debug_http', 'debug_mail', 'debug_stream'];
+const SYSLOG_PARAMS = ['server', 'facility', 'severity', 'tag', 'nohostname'];
+
+/** E7: error_log target and levels (in every context). */
+export default defineRule({
+  meta: {
+    id: 'error-log',
+    description: 'An error_log level or target nginx rejects',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['E7'],
+    docs: `\`error_log file [level]\`: one level of \`debug info notice warn error crit alert emerg\`, or
+debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\`, \`facility=\`,
+\`severity=\`, \`tag=\` and \`nohostname\`.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const d = entry.directive;
+    if (d.name !== 'error_log' || !d.args.length) return;
+    const target = cstr(d.args[0]!.value);
+    if (target.startsWith('memory:')) {
+      const s = size(target.slice(7));
+      if (s === null || s < 8192n) return ctx.report({ entry, message: `invalid buffer size "${target.slice(7)}"` });
+    }
+    if (target.startsWith('syslog:')) {
+      for (const p of target.slice(7).split(',')) {
+        const key = p.split('=')[0]!;
+        if (!SYSLOG_PARAMS.includes(key)) return ctx.report({ entry, message: `unknown syslog parameter "${p}"` });
+      }
+    }
+    let normal: string | null = null;
+    let sawDebugMask = false;
+    for (const a of d.args.slice(1)) {
+      const v = cstr(a.value);
+      if (LEVELS.includes(v)) {
+        if (normal || sawDebugMask) return ctx.report({ entry, message: `duplicate log level "${v}"`, range: a.range, line: d.line });
+        normal = v;
+      } else if (DEBUG_MASKS.includes(v) && !normal) {
+        sawDebugMask = true;
+      } else {
+        return ctx.report({ entry, message: `invalid log level "${v}"`, range: a.range, line: d.line });
+      }
+    }
+  },
+});

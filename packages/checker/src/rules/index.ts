@@ -1,0 +1,78 @@
+/**
+ * Every rule, in the order nginx applies its checks to one statement: name, context,
+ * terminator, argument count (the statement rules), then the directive's own handler (the
+ * value rules), then the post-parse checks and our own lints.
+ */
+import type { Rule } from '../rule.js';
+import unknownDirective from './unknown-directive.js';
+import directiveNotAllowed from './directive-not-allowed.js';
+import directiveTerminator from './directive-terminator.js';
+import argumentCount from './argument-count.js';
+import duplicateDirective from './duplicate-directive.js';
+import invalidValue from './invalid-value.js';
+import listenSyntax from './listen.js';
+import duplicateListen from './duplicate-listen.js';
+import unknownProtocol from './protocol.js';
+import resolverSyntax from './resolver.js';
+import authHttpUrl from './auth-http-url.js';
+import setRealIpFrom from './set-real-ip-from.js';
+import sslSessionCache from './ssl-session-cache.js';
+import errorLog from './error-log.js';
+import sslDirective from './ssl-directive.js';
+import sslStarttlsConflict from './ssl-starttls-conflict.js';
+import loadModule from './load-module.js';
+import mainValues from './main-values.js';
+import serverWithoutListen from './server-without-listen.js';
+import unknownMailProtocol from './unknown-mail-protocol.js';
+import sslCertificateRequired from './ssl-certificate-required.js';
+import authHttpRequired from './auth-http-required.js';
+import missingEvents from './missing-events.js';
+import workerConnections from './worker-connections.js';
+import plaintextAuth from './plaintext-auth-without-tls.js';
+import openRelayRisk from './open-relay-risk.js';
+import weakSslProtocols from './weak-ssl-protocols.js';
+import ipv6onlyNoEffect from './ipv6only-no-effect.js';
+import portProtocolMismatch from './port-protocol-mismatch.js';
+import resolverWithoutValid from './resolver-without-valid.js';
+import listenWithoutPort from './listen-without-port.js';
+import nulByte from './nul-byte.js';
+import listenParameters from './listen-parameters.js';
+
+export const rules: readonly Rule[] = [
+  unknownDirective,
+  directiveNotAllowed,
+  directiveTerminator,
+  argumentCount,
+  duplicateDirective,
+  invalidValue,
+  listenSyntax,
+  duplicateListen,
+  listenParameters,
+  unknownProtocol,
+  resolverSyntax,
+  authHttpUrl,
+  setRealIpFrom,
+  sslSessionCache,
+  errorLog,
+  sslDirective,
+  sslStarttlsConflict,
+  loadModule,
+  mainValues,
+  serverWithoutListen,
+  unknownMailProtocol,
+  sslCertificateRequired,
+  authHttpRequired,
+  missingEvents,
+  workerConnections,
+  plaintextAuth,
+  openRelayRisk,
+  weakSslProtocols,
+  ipv6onlyNoEffect,
+  portProtocolMismatch,
+  resolverWithoutValid,
+  listenWithoutPort,
+  nulByte,
+];
+
+/** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */
+export const BUILTIN_IDS = ['syntax', 'include-not-found', 'include-cycle'] as const;

@@ -1,0 +1,110 @@
+import { defineRule } from '../rule.js';
+import { cstr } from '../mail/listen.js';
+import { atoi, flag, offset, size, timeMs, timeSec } from '../values.js';
+import type { Entry } from '../walk.js';
+
+/**
+ * A7-A12: values of the standard kinds (flag, enum, bitmask, number, size, offset, time),
+ * with nginx's exact messages. Directives with a syntax of their own have their own rules.
+ */
+export default defineRule({
+  meta: {
+    id: 'invalid-value',
+    description: 'A value nginx cannot read: flag, keyword, number, size or time',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['A7', 'A8', 'A9', 'A10', 'A11', 'A12', 'E9'],
+    docs: `Each directive reads its value in one syntax:
+- flags: \`on\` or \`off\` (any case);
+- keywords (\`starttls on|off|only\`, \`ssl_verify_client\`): one of the listed words, any case;
+- method sets (\`imap_auth\`, \`pop3_auth\`, \`smtp_auth\`, \`ssl_protocols\`): each word from the list;
+  a repeated word is only a warning (\`duplicate value\`);
+- numbers: digits only (\`max_errors 5\`), no sign or unit;
+- sizes: digits with an optional \`k\` or \`m\` (\`proxy_buffer 16k\`); no \`g\`, no \`kb\`;
+- times: groups such as \`1h30m\`, units \`y M w d h m s ms\` in decreasing order; directives kept in
+  milliseconds refuse \`y\` and \`M\`, those kept in seconds refuse \`ms\`.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const spec = entry.spec;
+    const v = spec?.value;
+    if (!spec || !v || entry.directive.args.length === 0) return;
+    const d = entry.directive;
+    const name = d.name;
+    const arg = (i: number) => cstr(d.args[i]!.value);
+    const at = (i: number) => ({ range: d.args[i]!.range });
+    switch (v.type) {
+      case 'flag': {
+        if (flag(arg(0)) === null) {
+          ctx.report({ entry, message: `invalid value "${arg(0)}" in "${name}" directive, it must be "on" or "off"` });
+        }
+        return;
+      }
+      case 'enum': {
+        for (let i = 0; i < d.args.length; i++) {
+          const a = arg(i);
+          const ok = v.caseSensitive ? v.values.includes(a) : v.values.some((x) => x.toLowerCase() === a.toLowerCase());
+          if (!ok) {
+            ctx.report({ entry, message: `invalid value "${a}"`, hint: `expected ${v.values.join(', ')}` });
+            return;
+          }
+        }
+        return;
+      }
+      case 'bitmask': {
+        const seen = bitmaskSeen(entry, ctx.state('invalid-value:bitmask', () => new Map<Entry | null, Map<string, Set<string>>>()));
+        for (let i = 0; i < d.args.length; i++) {
+          const a = arg(i);
+          const word = v.values.find((x) => x.toLowerCase() === a.toLowerCase());
+          if (!word) {
+            ctx.report({ entry, message: `invalid value "${a}"`, hint: `expected ${v.values.join(', ')}`, ...at(i) });
+            return;
+          }
+          if (seen.has(word)) {
+            ctx.report({ entry, message: `duplicate value "${d.args[i]!.value}"`, nginxLevel: 'warn', ...at(i), line: d.line });
+          }
+          seen.add(word);
+        }
+        return;
+      }
+      case 'number': {
+        if (atoi(arg(0)) === null) {
+          // events' worker_connections has a message of its own.
+          const message = name === 'worker_connections' ? `invalid number "${arg(0)}"` : `"${name}" directive invalid number`;
+          ctx.report({ entry, message });
+        }
+        return;
+      }
+      case 'size': {
+        if (size(arg(0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
+        return;
+      }
+      case 'offset': {
+        if (offset(arg(0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
+        return;
+      }
+      case 'time': {
+        const t = v.unit === 'ms' ? timeMs(arg(0)) : timeSec(arg(0));
+        if (t === null) {
+          ctx.report({
+            entry,
+            message: `"${name}" directive invalid value`,
+            hint: v.unit === 'ms' ? 'a time such as 30s, 5m or 500ms (no y or M)' : 'a time such as 5m or 1h (no ms)',
+          });
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  },
+});
+
+/** Words already set by earlier directives of the same name at the same level (they OR together). */
+function bitmaskSeen(entry: Entry, state: Map<Entry | null, Map<string, Set<string>>>): Set<string> {
+  let level = state.get(entry.parent);
+  if (!level) state.set(entry.parent, (level = new Map()));
+  let set = level.get(entry.directive.name);
+  if (!set) level.set(entry.directive.name, (set = new Set()));
+  return set;
+}

@@ -1,0 +1,26 @@
+import { defineRule } from '../rule.js';
+import { parseListen } from '../mail/listen.js';
+
+/** Lint: ipv6only= where it cannot apply. */
+export default defineRule({
+  meta: {
+    id: 'ipv6only-no-effect',
+    description: '`ipv6only=` on a listen that is not an IPv6 wildcard',
+    kind: 'lint',
+    severity: 'warning',
+    docs: `\`ipv6only=on|off\` only changes an IPv6 wildcard socket (\`[::]:143\`). On an IPv4 address or
+a specific IPv6 address nginx accepts it silently and ignores it — but it still implies \`bind\`,
+which gives the listen a socket of its own.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const d = entry.directive;
+    if (d.name !== 'listen' || entry.context !== 'mail:server' || !d.args.length) return;
+    const r = parseListen(d.args, ctx.version);
+    if (!r.ok || r.value.ipv6only === null) return;
+    const a = r.value.addresses[0];
+    if (a && a.family === 'ipv6' && r.value.wildcard) return;
+    const arg = d.args.find((w) => w.value.startsWith('ipv6only='));
+    ctx.report({ entry, message: `ipv6only has no effect on ${a ? a.text : 'this address'}`, ...(arg ? { range: arg.range } : {}) });
+  },
+});

@@ -1,0 +1,21 @@
+import { defineRule } from '../rule.js';
+
+/** Lint: resolver caching follows DNS TTLs unless valid= is set. */
+export default defineRule({
+  meta: {
+    id: 'resolver-without-valid',
+    description: '`resolver` without `valid=`',
+    kind: 'lint',
+    severity: 'info',
+    docs: `Without \`valid=\` nginx caches answers for their DNS TTL, which for reverse lookups of clients
+can be very short (more lookups, slower SMTP greetings) or very long. Set it explicitly, e.g.
+\`resolver 127.0.0.1 valid=300s;\`.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const d = entry.directive;
+    if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.args.length || d.args[0]!.value === 'off') return;
+    if (d.args.some((a) => a.value.startsWith('valid='))) return;
+    ctx.report({ entry, message: 'resolver has no valid= parameter; answers are cached for their DNS TTL' });
+  },
+});

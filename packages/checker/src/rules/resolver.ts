@@ -1,0 +1,53 @@
+import { compareVersions } from '@mailconf/schema';
+import { defineRule } from '../rule.js';
+import { cstr } from '../mail/listen.js';
+import { parseNameServer } from '../mail/urls.js';
+import { timeSec } from '../values.js';
+
+/** E1: resolver name servers and parameters. */
+export default defineRule({
+  meta: {
+    id: 'resolver-syntax',
+    description: 'A resolver name server or parameter nginx rejects',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['E1'],
+    docs: `\`resolver address ... [valid=time] [ipv4=on|off] [ipv6=on|off]\` or \`resolver off\`.
+\`valid=\` is a time in seconds (\`30s\`, \`5m\`; not \`ms\`). \`ipv4=\` only exists from 1.23.1 on;
+older versions take it for a host name. \`OFF\` in capitals is a host name too.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const d = entry.directive;
+    if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.args.length) return;
+    const args = d.args.map((a) => cstr(a.value));
+    if (args[0] === 'off') return;
+    const hasIpv4 = compareVersions(ctx.version, '1.23.1') >= 0;
+    let servers = 0;
+    let ipv4 = true;
+    let ipv6 = true;
+    for (const a of args) {
+      if (a.startsWith('valid=')) {
+        if (timeSec(a.slice(6)) === null) return ctx.report({ entry, message: `invalid parameter: ${a}` });
+        continue;
+      }
+      if (a.startsWith('ipv6=')) {
+        if (a === 'ipv6=on') ipv6 = true;
+        else if (a === 'ipv6=off') ipv6 = false;
+        else return ctx.report({ entry, message: `invalid parameter: ${a}` });
+        continue;
+      }
+      if (hasIpv4 && a.startsWith('ipv4=')) {
+        if (a === 'ipv4=on') ipv4 = true;
+        else if (a === 'ipv4=off') ipv4 = false;
+        else return ctx.report({ entry, message: `invalid parameter: ${a}` });
+        continue;
+      }
+      const r = parseNameServer(a);
+      if (!r.ok) return ctx.report({ entry, message: r.error.replace(/^host not found/, 'host not found') });
+      servers++;
+    }
+    if (!ipv4 && !ipv6) return ctx.report({ entry, message: '"ipv4" and "ipv6" cannot both be "off"' });
+    if (!servers) ctx.report({ entry, message: 'no name servers defined' });
+  },
+});

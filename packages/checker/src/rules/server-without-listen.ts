@@ -1,0 +1,23 @@
+import { defineRule } from '../rule.js';
+import { serverEntry, serverOpen } from './server-checks-util.js';
+
+/** D1: a mail server with no listen. */
+export default defineRule({
+  meta: {
+    id: 'server-without-listen',
+    description: 'A mail server {} without any listen',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['D1'],
+    docs: `Every mail \`server {}\` needs at least one \`listen\`. nginx reports this as soon as the server
+block ends, at the line of its \`{\`.`,
+  },
+  config(ctx) {
+    for (const server of ctx.model.servers) {
+      const entry = serverEntry(ctx, server);
+      const hasListen = entry?.children.some((c) => c.directive.name === 'listen');
+      if (hasListen) continue;
+      ctx.report({ message: 'no "listen" is defined for server', ...serverOpen(ctx, server), order: [entry ? entry.endSeq : 0] });
+    }
+  },
+});

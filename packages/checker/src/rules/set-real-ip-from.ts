@@ -1,0 +1,26 @@
+import { defineRule } from '../rule.js';
+import { cstr } from '../mail/listen.js';
+import { parseCidr } from '../mail/cidr.js';
+
+/** E3: realip's trusted addresses. */
+export default defineRule({
+  meta: {
+    id: 'set-real-ip-from',
+    description: 'A set_real_ip_from value that is not an address, CIDR, unix: or host name',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['E3'],
+    docs: `\`set_real_ip_from\` takes an address (\`10.0.0.1\`), a CIDR block (\`192.168.1.0/24\`,
+\`2001:db8::/32\`), \`unix:\` or a host name. Bits set below the prefix (\`192.168.1.1/24\`) are a
+warning: nginx ignores them.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const d = entry.directive;
+    if (d.name !== 'set_real_ip_from' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
+    const v = cstr(d.args[0]!.value);
+    const r = parseCidr(v);
+    if (!r.ok) return ctx.report({ entry, message: `host not found in set_real_ip_from "${v}"` });
+    if (r.lowBits) ctx.report({ entry, message: `low address bits of ${v} are meaningless`, nginxLevel: 'warn' });
+  },
+});

@@ -1,0 +1,216 @@
+/**
+ * Build profiles: which directives a given nginx version and module set knows, where each is
+ * allowed, and with which argument rules. Names, contexts and argument flags of every module
+ * come from nginx's command tables (data/commands.json, generated); mail, main and events
+ * directives are replaced by the curated entries of data/mail.ts and data/core.ts.
+ */
+import commandsJson from './data/commands.json' with { type: 'json' };
+import { BUILD_DEFINES, DEBIAN_BOOKWORM_MODULES, NON_LINUX_MODULES } from './data/builds.js';
+import { CORE_DIRECTIVES } from './data/core.js';
+import { MAIL_DIRECTIVES } from './data/mail.js';
+import type { Arity, BuildId, ContextId, DirectiveSpec, ModuleFamily, Profile } from './types.js';
+import { NEWEST_VERSION, ORACLE_VERSION, compareVersions, inRange, parseVersion } from './versions.js';
+
+/** One form of a directive as the command tables define it, valid in [since, until). */
+export interface CommandRecord {
+  name: string;
+  module: string;
+  family: ModuleFamily;
+  contexts: ContextId[];
+  arity: Arity;
+  block: boolean;
+  body?: ContextId | 'raw';
+  bodyIn?: Partial<Record<ContextId, ContextId | 'raw'>>;
+  /** Preprocessor condition the entry is compiled under, e.g. `(NGX_HTTP_SSL)`. */
+  cond?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface ModuleRecord {
+  name: string;
+  family: ModuleFamily;
+  file: string;
+  since?: string;
+  until?: string;
+}
+
+export interface CommandTable {
+  /** nginx versions the tables were read from (oldest first). */
+  versions: string[];
+  modules: ModuleRecord[];
+  directives: CommandRecord[];
+}
+
+export const COMMAND_TABLE = commandsJson as unknown as CommandTable;
+
+export interface ProfileOptions {
+  /** Module set; default `debian-bookworm` for ORACLE_VERSION, `full` for every other version. */
+  build?: BuildId;
+}
+
+const CURATED = new Map<string, DirectiveSpec>();
+for (const spec of [...MAIL_DIRECTIVES, ...CORE_DIRECTIVES]) CURATED.set(`${spec.module} ${spec.name}`, spec);
+
+/** The curated entry for a module's directive (mail, main and events only), without version handling. */
+export function curatedSpec(module: string, name: string): DirectiveSpec | undefined {
+  return CURATED.get(`${module} ${name}`);
+}
+
+/**
+ * The version whose rules apply to a requested version: versions older than the oracle's use
+ * its rules, newer than the newest use the newest, and an unparsable string means the newest
+ * (callers that take a version from users should check it with `parseVersion` first).
+ */
+export function effectiveVersion(requested?: string): string {
+  if (requested === undefined || parseVersion(requested) === null) return NEWEST_VERSION;
+  if (compareVersions(requested, ORACLE_VERSION) < 0) return ORACLE_VERSION;
+  if (compareVersions(requested, NEWEST_VERSION) > 0) return NEWEST_VERSION;
+  return requested.trim().replace(/^(?:nginx\/|v)/, '');
+}
+
+/** Modules of a build at a version. */
+export function buildModules(build: BuildId, version: string): string[] {
+  const present = COMMAND_TABLE.modules.filter((m) => inRange(version, m.since, m.until)).map((m) => m.name);
+  if (build === 'debian-bookworm') {
+    const listed = new Set(DEBIAN_BOOKWORM_MODULES);
+    return [...new Set(present.filter((m) => listed.has(m)))].sort();
+  }
+  const excluded = new Set(NON_LINUX_MODULES);
+  return [...new Set(present.filter((m) => !excluded.has(m)))].sort();
+}
+
+/**
+ * Evaluates a command-table condition such as `(NGX_HTTP_SSL) && !(NGX_WIN32)`: identifiers
+ * are true when the build defines them; only `!`, `&&`, `||` and parentheses occur.
+ */
+export function evaluateCondition(cond: string, defines: Record<string, boolean>): boolean {
+  const tokens = cond.match(/[A-Za-z_]\w*|&&|\|\||[!()]/g) ?? [];
+  let pos = 0;
+  const orExpr = (): boolean => {
+    let v = andExpr();
+    while (tokens[pos] === '||') {
+      pos++;
+      v = andExpr() || v;
+    }
+    return v;
+  };
+  const andExpr = (): boolean => {
+    let v = unary();
+    while (tokens[pos] === '&&') {
+      pos++;
+      v = unary() && v;
+    }
+    return v;
+  };
+  const unary = (): boolean => {
+    const t = tokens[pos++];
+    if (t === '!') return !unary();
+    if (t === '(') {
+      const v = orExpr();
+      pos++; // ')'
+      return v;
+    }
+    return t !== undefined && defines[t] === true;
+  };
+  return orExpr();
+}
+
+/** A curated spec with the version's variant applied (arity, value, default). */
+function applyVariant(spec: DirectiveSpec, version: string): DirectiveSpec {
+  const variant = spec.variants?.find((v) => inRange(version, v.since, v.until));
+  if (!variant) return spec;
+  const out: DirectiveSpec = { ...spec };
+  if (variant.arity) out.arity = variant.arity;
+  if (variant.value) out.value = variant.value;
+  if (variant.default !== undefined) out.default = variant.default;
+  return out;
+}
+
+function specOf(record: CommandRecord, version: string): DirectiveSpec {
+  const curated = curatedSpec(record.module, record.name);
+  if (curated) return { ...applyVariant(curated, version), family: record.family, exact: true };
+  const spec: DirectiveSpec = {
+    name: record.name,
+    module: record.module,
+    family: record.family,
+    contexts: record.contexts,
+    arity: record.arity,
+    block: record.block,
+    repeat: 'custom',
+    exact: false,
+  };
+  if (record.body !== undefined) spec.body = record.body;
+  if (record.bodyIn !== undefined) spec.bodyIn = record.bodyIn;
+  return spec;
+}
+
+class BuildProfile implements Profile {
+  readonly version: string;
+  readonly requestedVersion: string;
+  readonly build: BuildId;
+  readonly modules: readonly string[];
+  private readonly byName = new Map<string, DirectiveSpec[]>();
+  private readonly byContext = new Map<ContextId, string[]>();
+
+  constructor(requested: string, version: string, build: BuildId) {
+    this.requestedVersion = requested;
+    this.version = version;
+    this.build = build;
+    this.modules = buildModules(build, version);
+    const loaded = new Set(this.modules);
+    const defines = BUILD_DEFINES[build];
+    for (const record of COMMAND_TABLE.directives) {
+      if (!loaded.has(record.module)) continue;
+      if (!inRange(version, record.since, record.until)) continue;
+      if (record.cond && !evaluateCondition(record.cond, defines)) continue;
+      const spec = specOf(record, version);
+      const list = this.byName.get(spec.name);
+      if (list) list.push(spec);
+      else this.byName.set(spec.name, [spec]);
+    }
+  }
+
+  lookup(name: string): DirectiveSpec[] {
+    return this.byName.get(name) ?? [];
+  }
+
+  allowedIn(name: string, context: ContextId): DirectiveSpec | null {
+    return this.lookup(name).find((s) => s.contexts.includes(context)) ?? null;
+  }
+
+  isKnown(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  namesIn(context: ContextId): string[] {
+    let names = this.byContext.get(context);
+    if (!names) {
+      names = [...this.byName.entries()]
+        .filter(([, specs]) => specs.some((s) => s.contexts.includes(context)))
+        .map(([name]) => name)
+        .sort();
+      this.byContext.set(context, names);
+    }
+    return [...names];
+  }
+}
+
+const cache = new Map<string, Profile>();
+
+/**
+ * The profile for an nginx version (default: NEWEST_VERSION). ORACLE_VERSION (`1.22.1`)
+ * models Debian 12's nginx with the mail and stream modules; other versions a full Linux build.
+ */
+export function getProfile(version?: string, options: ProfileOptions = {}): Profile {
+  const requested = version ?? NEWEST_VERSION;
+  const effective = effectiveVersion(version);
+  const build = options.build ?? (compareVersions(effective, ORACLE_VERSION) === 0 ? 'debian-bookworm' : 'full');
+  const key = `${requested}|${effective}|${build}`;
+  let profile = cache.get(key);
+  if (!profile) {
+    profile = new BuildProfile(requested, effective, build);
+    cache.set(key, profile);
+  }
+  return profile;
+}
