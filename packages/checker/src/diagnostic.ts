@@ -3,7 +3,7 @@
  * exact message text (our message starts with it) and nginx's level; a lint of our own
  * has `nginx: null`.
  */
-import type { Range } from '@mailconf/syntax';
+import { endOffset, startOffset, type Range } from '@mailconf/syntax';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -44,7 +44,7 @@ export interface Diagnostic {
 
 export function compareByPosition(a: Diagnostic, b: Diagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.range.start.offset - b.range.start.offset || a.range.end.offset - b.range.end.offset || a.ruleId.localeCompare(b.ruleId);
+  return startOffset(a.range) - startOffset(b.range) || endOffset(a.range) - endOffset(b.range) || a.ruleId.localeCompare(b.ruleId);
 }
 
 export function compareByNginxOrder(a: Diagnostic, b: Diagnostic): number {

@@ -7,7 +7,7 @@
  * whole-configuration rules run on it. All problems are reported, each once, sorted by
  * position; `order` keeps nginx's reading order so the one `nginx -t` would print is known.
  */
-import type { ConfigSet, Range } from '@mailconf/syntax';
+import { startOffset, type ConfigSet, type Range } from '@mailconf/syntax';
 import { getProfile, NEWEST_VERSION, type ContextId } from '@mailconf/schema';
 import { compareByPosition, type Diagnostic } from './diagnostic.js';
 import { buildModel } from './mail/model-builder.js';
@@ -143,7 +143,7 @@ function addSyntaxDiagnostics(set: ConfigSet, out: Diagnostic[], entries: Entry[
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]!.directive.range.start.offset <= offset) lo = mid + 1;
+      if (startOffset(list[mid]!.directive.range) <= offset) lo = mid + 1;
       else hi = mid;
     }
     return (lo > 0 ? list[lo - 1]!.seq : 0) + 0.5;
@@ -158,14 +158,14 @@ function addSyntaxDiagnostics(set: ConfigSet, out: Diagnostic[], entries: Entry[
         line: e.line,
         range: e.range,
         nginx: { level: 'emerg', message: e.message },
-        order: [seqAt(path, e.range.start.offset)],
+        order: [seqAt(path, startOffset(e.range))],
       };
       if (e.hint) d.hint = e.hint;
       out.push(d);
     }
   }
   for (const issue of set.issues) {
-    const entry = entries.find((e) => e.file === issue.file && e.directive.range.start.offset === issue.range.start.offset);
+    const entry = entries.find((e) => e.file === issue.file && startOffset(e.directive.range) === startOffset(issue.range));
     out.push({
       ruleId: issue.code === 'include-cycle' ? 'include-cycle' : 'include-not-found',
       severity: 'error',
@@ -182,7 +182,7 @@ function addSyntaxDiagnostics(set: ConfigSet, out: Diagnostic[], entries: Entry[
 function dedupe(list: Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   return list.filter((d) => {
-    const key = `${d.file}\0${d.range.start.offset}\0${d.ruleId}\0${d.message}`;
+    const key = `${d.file}\0${startOffset(d.range)}\0${d.ruleId}\0${d.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

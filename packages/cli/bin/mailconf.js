@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-import { main } from '../dist/index.js';
+// Node's on-disk compile cache makes every later start faster (Node >= 22.1).
+import module from 'node:module';
+import { existsSync } from 'node:fs';
+
+module.enableCompileCache?.();
+
+// The single-file bundle loads much faster than the per-module build; fall back to the latter.
+const bundle = new URL('../dist/mailconf.bundle.mjs', import.meta.url);
+const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/index.js');
 
 main(process.argv).then(
   (code) => {

@@ -5,7 +5,8 @@
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from './version.js';
+import { VERSION } from './version.js';
 
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 findings, 2 usage or I/O error). */
 export async function main(argv: string[]): Promise<number> {

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { parse } from './parser.js';
 import type { Range } from './positions.js';
 import { decodeSource, type SourceEncoding } from './source.js';
-import { directives, type Directive, type ParsedFile } from './tree.js';
+import type { Directive, Node, ParsedFile } from './tree.js';
 
 export interface IncludeIssue {
   code: 'include-missing' | 'include-directory' | 'include-unreadable' | 'include-cycle';
@@ -84,7 +84,7 @@ function followIncludes(set: ConfigSet, file: ParsedFile, chain: string[], optio
   const read = options.readFile ?? defaultRead;
   const isDir = options.isDirectory ?? defaultIsDirectory;
   const glob = options.glob ?? defaultGlob;
-  for (const { directive } of directives(file.children)) {
+  for (const directive of includeDirectives(file.children)) {
     if (directive.name !== 'include' || directive.args.length !== 1 || directive.terminator !== ';') continue;
     const value = directive.args[0]!.value;
     const target = path.resolve(set.configDir, value);
@@ -148,4 +148,20 @@ function defaultGlob(pattern: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** Every `include` statement, at any depth (iterative: nesting depth cannot overflow the stack). */
+function includeDirectives(nodes: readonly Node[]): Directive[] {
+  const out: Directive[] = [];
+  const stack: (readonly Node[])[] = [nodes];
+  while (stack.length) {
+    const list = stack.pop()!;
+    for (const n of list) {
+      if (n.type !== 'directive') continue;
+      if (n.name === 'include') out.push(n);
+      if (n.block && n.block.children.length) stack.push(n.block.children);
+    }
+  }
+  // Blocks were visited depth-first from the end; nginx reads includes in file order.
+  return out.sort((a, b) => a.firstToken - b.firstToken);
 }

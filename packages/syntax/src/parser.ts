@@ -7,7 +7,7 @@
  * stack, and linear in the number of tokens. It never throws on any input.
  */
 import { tokenize, type Token } from './lexer.js';
-import { LineIndex, type Range } from './positions.js';
+import { endOffset, LineIndex, startOffset, type Range } from './positions.js';
 import type { BlankLines, Block, Comment, Directive, Node, ParsedFile, SyntaxErrorCode, SyntaxIssue, Word } from './tree.js';
 import { byteLength, unescapeWord } from './words.js';
 
@@ -47,9 +47,9 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
 
   const makeDirective = (terminator: Directive['terminator'], termToken: Token | null, lastToken: number): Directive => {
     const nameWord = pending[0] ?? null;
-    const startOffset = nameWord ? nameWord.range.start.offset : termToken!.start;
-    const endOffset = termToken ? termToken.end : pending[pending.length - 1]!.range.end.offset;
-    const r = range(startOffset, endOffset);
+    const start = nameWord ? startOffset(nameWord.range) : termToken!.start;
+    const end = termToken ? termToken.end : endOffset(pending[pending.length - 1]!.range);
+    const r = range(start, end);
     const terminatorRange = termToken ? range(termToken.start, termToken.end) : null;
     const d: Directive = {
       type: 'directive',
@@ -165,7 +165,7 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
           const d = frame.directive!;
           d.block!.close = range(t.start, t.end);
           d.block!.closeToken = i;
-          d.range = range(d.range.start.offset, t.end);
+          d.range = range(startOffset(d.range), t.end);
           d.lastToken = i;
         }
         freshLine = false;

@@ -53,8 +53,9 @@ export class LineIndex {
     return { offset, line, column: offset - this.lfStarts[line - 1]! + 1 };
   }
 
+  /** A range whose positions are computed when read (most ranges of a large file never are). */
   range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(end) };
+    return new SourceRange(this, start, end);
   }
 
   /** Offset where nginx line `line` (1-based) starts. */
@@ -105,4 +106,38 @@ function upperBound(arr: number[], value: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * A range that stores only its offsets and computes line and column when asked: a parse of a
+ * large file creates hundreds of thousands of ranges and reads few of them.
+ */
+export class SourceRange implements Range {
+  readonly #index: LineIndex;
+  constructor(
+    index: LineIndex,
+    readonly startOffset: number,
+    readonly endOffset: number,
+  ) {
+    this.#index = index;
+  }
+  get start(): Position {
+    return this.#index.position(this.startOffset);
+  }
+  get end(): Position {
+    return this.#index.position(this.endOffset);
+  }
+  toJSON(): { start: Position; end: Position } {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** The start offset of a range without computing its line and column. */
+export function startOffset(r: Range): number {
+  return r instanceof SourceRange ? r.startOffset : r.start.offset;
+}
+
+/** The end offset of a range without computing its line and column. */
+export function endOffset(r: Range): number {
+  return r instanceof SourceRange ? r.endOffset : r.end.offset;
 }

@@ -5,7 +5,7 @@
  * one entry per resolved address and port, or nginx's error message.
  */
 import type { Word } from '@mailconf/syntax';
-import { compareVersions } from '@mailconf/schema';
+import { atLeast } from '../version.js';
 import { atoi, size, timeSec } from '../values.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 import type { ListenAddress, SoKeepalive } from '../model.js';
@@ -34,7 +34,21 @@ const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.?$/;
 
 const UNIX_PATH_MAX = 108;
 
+const cache = new WeakMap<Word[], { version: string; result: ListenResult }>();
+
+/**
+ * Parses a listen's arguments. Several rules and the model read the same listen, so results
+ * are kept per argument list (a parse is immutable).
+ */
 export function parseListen(args: Word[], version: string): ListenResult {
+  const hit = cache.get(args);
+  if (hit && hit.version === version) return hit.result;
+  const result = parseListenUncached(args, version);
+  cache.set(args, { version, result });
+  return result;
+}
+
+function parseListenUncached(args: Word[], version: string): ListenResult {
   const first = cstr(args[0]!.value);
   const addr = parseAddress(first);
   if ('error' in addr) return { ok: false, message: `${addr.error} in "${first}" of the "listen" directive`, arg: 0 };
@@ -52,7 +66,7 @@ export function parseListen(args: Word[], version: string): ListenResult {
     firstPort: addr.addresses[0]?.port ?? 0,
     hostName: addr.hostName,
   };
-  const newParamMessage = compareVersions(version, '1.25.5') >= 0;
+  const newParamMessage = atLeast(version, '1.25.5');
   const invalidParam = (p: string) => (newParamMessage ? `invalid parameter "${p}"` : `the invalid "${p}" parameter`);
   for (let i = 1; i < args.length; i++) {
     const p = cstr(args[i]!.value);
@@ -84,7 +98,7 @@ export function parseListen(args: Word[], version: string): ListenResult {
       if (!ka) return { ok: false, message: `invalid so_keepalive value: "${p.slice(13)}"`, arg: i };
       out.soKeepalive = ka;
       out.bind = true;
-    } else if (p === 'multipath' && compareVersions(version, '1.29.7') >= 0) {
+    } else if (p === 'multipath' && atLeast(version, '1.29.7')) {
       out.bind = true;
     } else {
       return { ok: false, message: invalidParam(p), arg: i };

@@ -7,7 +7,8 @@
  */
 import * as os from 'node:os';
 import type { ConfigSet } from '@mailconf/syntax';
-import { compareVersions, type Profile } from '@mailconf/schema';
+import type { Profile } from '@mailconf/schema';
+import { atLeast } from '../version.js';
 import type {
   ErrorLogValue,
   ListenModel,
@@ -122,7 +123,7 @@ const SETTINGS: Record<keyof ServerSettings, SettingSpec> = {
   ssl_protocols: {
     read: protocolSet,
     default: (v) =>
-      compareVersions(v, '1.27.3') >= 0 ? ['TLSv1.2', 'TLSv1.3'] : compareVersions(v, '1.23.4') >= 0 ? ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] : ['TLSv1', 'TLSv1.1', 'TLSv1.2'],
+      atLeast(v, '1.27.3') ? ['TLSv1.2', 'TLSv1.3'] : atLeast(v, '1.23.4') ? ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] : ['TLSv1', 'TLSv1.1', 'TLSv1.2'],
   },
   ssl_ciphers: { read: str, default: c('HIGH:!aNULL:!MD5') },
   ssl_prefer_server_ciphers: { read: onOff, default: c(false) },
@@ -185,9 +186,10 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
   }
 
   const servers: ServerModel[] = [];
+  const inherited = byName(mailLevel);
   for (const s of mailLevel) {
     if (s.directive.name !== 'server' || !s.directive.block || s.context !== 'mail') continue;
-    servers.push(buildServer(s, servers.length, mailLevel, version, valid));
+    servers.push(buildServer(s, servers.length, inherited, version, valid));
   }
 
   return {
@@ -199,18 +201,58 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
   };
 }
 
-function buildServer(s: Entry, index: number, mailLevel: Entry[], version: string, valid: (e: Entry) => boolean): ServerModel {
-  const own = s.children.filter(valid);
-  const settings = {} as Record<string, Setting<unknown>>;
-  for (const key of SETTING_NAMES) {
-    const spec = SETTINGS[key];
-    const mine = own.filter((e) => e.directive.name === key);
-    const inherited = mailLevel.filter((e) => e.directive.name === key);
-    const from = mine.length ? mine : inherited;
-    settings[key] = from.length
-      ? { value: spec.read(from), origin: mine.length ? 'server' : 'mail', directive: from[from.length - 1]!.directive, file: from[from.length - 1]!.file }
-      : { value: spec.default(version), origin: 'default', directive: null, file: null };
+/**
+ * A server's settings, each computed when first read and then kept: a large configuration
+ * has thousands of servers and the rules read a handful of their fifty settings.
+ */
+class LazySettings {
+  constructor(
+    readonly own: Map<string, Entry[]>,
+    readonly inherited: Map<string, Entry[]>,
+    readonly version: string,
+  ) {
+    // Not enumerable: only the settings are.
+    for (const k of ['own', 'inherited', 'version']) Object.defineProperty(this, k, { enumerable: false });
   }
+}
+
+for (const key of Object.keys(SETTINGS) as (keyof ServerSettings)[]) {
+  Object.defineProperty(LazySettings.prototype, key, {
+    enumerable: true,
+    configurable: true,
+    get(this: LazySettings) {
+      const spec = SETTINGS[key];
+      const mine = this.own.get(key) ?? NONE;
+      const from = mine.length ? mine : (this.inherited.get(key) ?? NONE);
+      const value: Setting<unknown> = from.length
+        ? { value: spec.read(from), origin: mine.length ? 'server' : 'mail', directive: from[from.length - 1]!.directive, file: from[from.length - 1]!.file }
+        : { value: spec.default(this.version), origin: 'default', directive: null, file: null };
+      Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: false });
+      return value;
+    },
+  });
+}
+
+function lazySettings(own: Map<string, Entry[]>, inherited: Map<string, Entry[]>, version: string): ServerSettings {
+  return new LazySettings(own, inherited, version) as unknown as ServerSettings;
+}
+
+/** Entries grouped by directive name, in order. */
+function byName(entries: Entry[]): Map<string, Entry[]> {
+  const m = new Map<string, Entry[]>();
+  for (const e of entries) {
+    const list = m.get(e.directive.name);
+    if (list) list.push(e);
+    else m.set(e.directive.name, [e]);
+  }
+  return m;
+}
+
+const NONE: Entry[] = [];
+
+function buildServer(s: Entry, index: number, mailLevel: Map<string, Entry[]>, version: string, valid: (e: Entry) => boolean): ServerModel {
+  const own = s.children.filter(valid);
+  const settings = lazySettings(byName(own), mailLevel, version);
 
   const listens: ListenModel[] = [];
   let inferred: { protocol: MailProtocol; listen: ListenModel } | null = null;
@@ -242,10 +284,10 @@ function buildServer(s: Entry, index: number, mailLevel: Entry[], version: strin
 
   const protocols = own.filter((e) => e.directive.name === 'protocol' && ['imap', 'pop3', 'smtp'].includes(arg0(e)));
   const explicit = protocols.length ? (arg0(protocols[protocols.length - 1]!) as MailProtocol) : null;
-  const st = settings as unknown as ServerSettings;
+  const st = settings;
   const sslMode: ServerModel['sslMode'] = listens.some((l) => l.ssl)
     ? 'listen ... ssl'
-    : compareVersions(version, '1.25.1') < 0 && st.ssl.value
+    : !atLeast(version, '1.25.1') && st.ssl.value
       ? 'ssl'
       : st.starttls.value !== 'off'
         ? 'starttls'

@@ -1,4 +1,4 @@
-import { compareVersions } from '@mailconf/schema';
+import { atLeast } from '../version.js';
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 
@@ -25,7 +25,7 @@ after a missing \`;\`.`,
     for (const a of d.args.slice(1)) {
       const v = cstr(a.value);
       if (names.includes(v) || VALUED.some((p) => v.startsWith(p))) continue;
-      if (v === 'multipath' && compareVersions(ctx.version, '1.29.7') >= 0) continue;
+      if (v === 'multipath' && atLeast(ctx.version, '1.29.7')) continue;
       ctx.report({ entry, message: `invalid parameter "${v}"`, range: a.range, line: d.line });
       return;
     }

@@ -1,4 +1,4 @@
-import { compareVersions } from '@mailconf/schema';
+import { atLeast } from '../version.js';
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 import { parseNameServer } from '../mail/urls.js';
@@ -22,7 +22,7 @@ older versions take it for a host name. \`OFF\` in capitals is a host name too.`
     if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.args.length) return;
     const args = d.args.map((a) => cstr(a.value));
     if (args[0] === 'off') return;
-    const hasIpv4 = compareVersions(ctx.version, '1.23.1') >= 0;
+    const hasIpv4 = atLeast(ctx.version, '1.23.1');
     let servers = 0;
     let ipv4 = true;
     let ipv6 = true;

@@ -4,7 +4,8 @@ import type { RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
 
 export function serverEntry(ctx: RuleContext, server: ServerModel): Entry | undefined {
-  return ctx.walk.all.find((e) => e.directive === server.directive);
+  const index = ctx.state('server-entries', () => new Map(ctx.walk.all.filter((e) => e.directive.block).map((e) => [e.directive, e])));
+  return index.get(server.directive);
 }
 
 /** The `{` of a server block: where nginx points its post-parse messages (config-checks.md D1, D2, D4). */
@@ -21,8 +22,10 @@ export function serverOpen(ctx: RuleContext, server: ServerModel) {
 export const MODULE_ORDER = { core: 0, ssl: 1, pop3: 2, imap: 3, smtp: 4, auth_http: 5, proxy: 6, realip: 7 } as const;
 
 export function mailEndSeq(ctx: RuleContext): number {
-  const mail = ctx.walk.all.find((e) => e.directive === ctx.model.mail);
-  return mail ? mail.endSeq : ctx.walk.all.length * 2 + 1;
+  return ctx.state('mail-end-seq', () => {
+    const mail = ctx.model.mail ? ctx.walk.roots.find((e) => e.directive === ctx.model.mail) : undefined;
+    return mail ? mail.endSeq : ctx.walk.all.length * 2 + 1;
+  });
 }
 
 export function postParseOrder(ctx: RuleContext, module: keyof typeof MODULE_ORDER, server: ServerModel, sub = 0): number[] {

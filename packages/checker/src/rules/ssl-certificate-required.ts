@@ -1,4 +1,4 @@
-import { compareVersions } from '@mailconf/schema';
+import { atLeast } from '../version.js';
 import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
 import type { RuleContext } from '../rule.js';
@@ -42,7 +42,7 @@ certificate. \`ssl_verify_client on|optional\` also needs \`ssl_client_certifica
       }
       const verify = s.ssl_verify_client.value;
       if (verify === 'on' || verify === 'optional') {
-        const newer = compareVersions(ctx.version, '1.27.2') >= 0;
+        const newer = atLeast(ctx.version, '1.27.2');
         const hasCa = s.ssl_client_certificate.value !== null || (newer && s.ssl_trusted_certificate.value !== null);
         if (!hasCa) {
           const d = s.ssl_verify_client.directive!;
@@ -74,7 +74,7 @@ function modeLocation(ctx: RuleContext, server: ServerModel) {
       d = own[own.length - 1]!.directive;
       file = own[own.length - 1]!.file;
     } else {
-      const mail = ctx.walk.all.find((e) => e.directive === ctx.model.mail);
+      const mail = ctx.walk.roots.find((e) => e.directive === ctx.model.mail);
       const inMail = (mail ? mail.children : ctx.walk.roots).filter((c) => c.directive.name === 'starttls' || c.directive.name === 'ssl');
       if (inMail.length) {
         d = inMail[inMail.length - 1]!.directive;

@@ -1,4 +1,4 @@
-import { compareVersions } from '@mailconf/schema';
+import { atLeast } from '../version.js';
 import { defineRule } from '../rule.js';
 import type { Fix } from '../diagnostic.js';
 import type { Entry } from '../walk.js';
@@ -20,7 +20,7 @@ directive is in a server: it adds \`ssl\` to the server's listens and removes \`
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'ssl' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
-    if (compareVersions(ctx.version, '1.25.1') >= 0) return;
+    if (atLeast(ctx.version, '1.25.1')) return;
     const fix = d.args[0]!.value.toLowerCase() === 'on' ? listenSslFix(entry, ctx.set.files.get(entry.file)?.source ?? '') : null;
     ctx.report({
       entry,

@@ -1,4 +1,4 @@
-import { compareVersions } from '@mailconf/schema';
+import { atLeast } from '../version.js';
 import { defineRule } from '../rule.js';
 import type { Entry } from '../walk.js';
 
@@ -18,7 +18,7 @@ port and \`starttls\` for the plaintext one, in separate servers.`,
   directive(entry, ctx) {
     const d = entry.directive;
     if ((d.name !== 'ssl' && d.name !== 'starttls') || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
-    if (compareVersions(ctx.version, '1.25.1') >= 0) return;
+    if (atLeast(ctx.version, '1.25.1')) return;
     const state = ctx.state('ssl-starttls-conflict', () => new Map<Entry | null, { ssl?: boolean; starttls?: boolean }>());
     let level = state.get(entry.parent);
     if (!level) state.set(entry.parent, (level = {}));

@@ -1,0 +1,116 @@
+/**
+ * `mailconf lint [FILE...|-]`: every problem nginx -t would report, all at once, plus our
+ * lints. Exit 0 clean, 1 on errors (or on more warnings than --max-warnings), 2 on usage or
+ * I/O errors.
+ */
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { applyFixes, checkConfigSet, nginxVerdict, type CheckOptions, type Diagnostic } from '@mailconf/checker';
+import { encodeSource } from '@mailconf/syntax';
+import { displayPath, InputError, readInput } from '../io/read-input.js';
+import { writeFileAtomic } from '../io/write-file.js';
+import { findConfig, parseRuleOptions, readConfig } from '../lint/config-file.js';
+import { github } from '../output/github.js';
+import { json } from '../output/json.js';
+import { sarif } from '../output/sarif.js';
+import { stylish, useColor } from '../output/stylish.js';
+import type { SetExit } from './index.js';
+
+const FORMATS = ['stylish', 'json', 'sarif', 'github'];
+const CONTEXTS = ['main', 'events', 'mail', 'server', 'http', 'stream'];
+
+interface LintOptions {
+  format: string;
+  maxWarnings?: string;
+  fix?: boolean;
+  context?: string;
+  nginxVersion?: string;
+  config?: string;
+  rule: string[];
+  nginx?: boolean;
+  includes: boolean;
+}
+
+export function registerLint(program: Command, setExit: SetExit): void {
+  program
+    .command('lint')
+    .description('check configurations as nginx -t does, all problems at once, plus mail-specific lints')
+    .argument('[files...]', 'configuration files, or - for standard input', ['-'])
+    .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'stylish')
+    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this')
+    .option('--fix', 'apply safe fixes in place (missing ";", duplicate listen, "ssl on" to "listen ... ssl", ...)')
+    .option('--context <context>', `what the file is: ${CONTEXTS.join(', ')} (a fragment such as conf.d/mail.conf is "mail")`)
+    .option('--nginx-version <version>', 'check as this nginx version does (default: the newest)')
+    .option('-c, --config <file>', 'lint configuration (default: .mailconfrc.json found upwards)')
+    .option('--rule <id=level>', 'set a rule level (off, info, warning, error); repeatable', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--nginx', 'print only what nginx -t would print: the first error in nginx\'s order')
+    .option('--no-includes', 'do not follow include directives')
+    .action((files: string[], opts: LintOptions) => {
+      try {
+        setExit(run(files, opts));
+      } catch (err) {
+        if (err instanceof InputError) {
+          process.stderr.write(err.message + '\n');
+          return setExit(2);
+        }
+        throw err;
+      }
+    });
+}
+
+function run(files: string[], opts: LintOptions): number {
+  if (!FORMATS.includes(opts.format)) throw new InputError(`mailconf: unknown format "${opts.format}" (${FORMATS.join(', ')})`);
+  if (opts.context && !CONTEXTS.includes(opts.context)) throw new InputError(`mailconf: unknown context "${opts.context}" (${CONTEXTS.join(', ')})`);
+  const maxWarnings = opts.maxWarnings === undefined ? Infinity : Number(opts.maxWarnings);
+  if (Number.isNaN(maxWarnings) || maxWarnings < 0) throw new InputError('mailconf: --max-warnings expects a number');
+  if (opts.nginxVersion && !/^\d+\.\d+(\.\d+)?$/.test(opts.nginxVersion)) throw new InputError(`mailconf: invalid --nginx-version "${opts.nginxVersion}"`);
+
+  const configFile = opts.config ?? findConfig(files[0] && files[0] !== '-' ? path.dirname(path.resolve(files[0])) : process.cwd());
+  const cfg = configFile ? readConfig(configFile) : {};
+  const options: CheckOptions = {
+    nginxVersion: opts.nginxVersion ?? cfg.nginxVersion,
+    context: (opts.context ?? cfg.context ?? 'main') as CheckOptions['context'],
+    rules: { ...(cfg.rules ?? {}), ...parseRuleOptions(opts.rule) },
+  };
+
+  const all: Diagnostic[] = [];
+  for (const file of files) {
+    let set = readInput(file, { followIncludes: opts.includes });
+    let result = checkConfigSet(set, options);
+    if (opts.fix && file !== '-') {
+      // Fix, re-read and re-check until nothing more applies (fixes never overlap within a round).
+      for (let round = 0; round < 5; round++) {
+        const texts = new Map([...set.files].map(([f, p]) => [f, p.source] as const));
+        const { texts: fixed, applied } = applyFixes(texts, result.diagnostics);
+        if (!applied) break;
+        for (const [f, text] of fixed) {
+          if (text !== texts.get(f)) writeFileAtomic(f, encodeSource(text, set.encodings.get(f) ?? 'utf8'));
+        }
+        set = readInput(file, { followIncludes: opts.includes });
+        result = checkConfigSet(set, options);
+      }
+    }
+    all.push(...result.diagnostics);
+  }
+
+  const shown = opts.nginx ? ((v) => (v ? [v] : []))(nginxVerdict(all)) : all;
+  let out: string;
+  switch (opts.format) {
+    case 'json':
+      out = json(shown);
+      break;
+    case 'sarif':
+      out = sarif(shown);
+      break;
+    case 'github':
+      out = github(shown);
+      break;
+    default:
+      out = stylish(shown, useColor(process.stdout));
+  }
+  process.stdout.write(out);
+  const errors = all.filter((d) => d.severity === 'error').length;
+  const warnings = all.filter((d) => d.severity === 'warning').length;
+  void displayPath;
+  return errors > 0 || warnings > maxWarnings ? 1 : 0;
+}

@@ -1,0 +1,61 @@
+/**
+ * The lint configuration file: `.mailconfrc.json` (or `mailconf.json`), found in the
+ * directory of the first linted file or any parent, or named with `--config`.
+ *
+ *   { "nginxVersion": "1.22.1", "context": "main", "rules": { "open-relay-risk": "error", "resolver-without-valid": "off" } }
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BUILTIN_IDS, rules, type CheckOptions, type RuleLevel } from '@mailconf/checker';
+import { InputError } from '../io/read-input.js';
+
+export const CONFIG_NAMES = ['.mailconfrc.json', 'mailconf.json'];
+
+export interface LintConfig {
+  nginxVersion?: string;
+  context?: CheckOptions['context'];
+  rules?: Record<string, RuleLevel>;
+}
+
+const LEVELS = ['off', 'info', 'warning', 'error'];
+
+export function findConfig(startDir: string): string | null {
+  let dir = path.resolve(startDir);
+  for (;;) {
+    for (const n of CONFIG_NAMES) {
+      const p = path.join(dir, n);
+      if (fs.existsSync(p)) return p;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return null;
+    dir = parent;
+  }
+}
+
+export function readConfig(file: string): LintConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(`mailconf: cannot read config ${file}: ${(err as Error).message}`);
+  }
+  if (!raw || typeof raw !== 'object') throw new InputError(`mailconf: ${file}: expected a JSON object`);
+  const cfg = raw as LintConfig;
+  const known = new Set<string>([...rules.map((r) => r.meta.id), ...BUILTIN_IDS]);
+  for (const [id, level] of Object.entries(cfg.rules ?? {})) {
+    if (!known.has(id)) throw new InputError(`mailconf: ${file}: unknown rule "${id}"`);
+    if (!LEVELS.includes(level)) throw new InputError(`mailconf: ${file}: rule "${id}": level must be one of ${LEVELS.join(', ')}`);
+  }
+  return cfg;
+}
+
+/** `--rule id=level` options on the command line. */
+export function parseRuleOptions(values: string[]): Record<string, RuleLevel> {
+  const out: Record<string, RuleLevel> = {};
+  for (const v of values) {
+    const [id, level] = v.split('=');
+    if (!id || !level || !LEVELS.includes(level)) throw new InputError(`mailconf: --rule expects id=off|info|warning|error, got "${v}"`);
+    out[id] = level as RuleLevel;
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+/**
+ * Bundles the mailconf command into one ES module (packages/cli/dist/mailconf.bundle.mjs).
+ * Loading one file instead of a hundred modules is most of what makes a short `mailconf`
+ * run fast; the per-package dist/ folders stay for library users. nginx's directive docs
+ * (@nginx/reference-lib, 1.7 MB) stay external and are loaded only when docs are asked for.
+ */
+import * as esbuild from 'esbuild';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = (name) => path.join(root, 'packages', name, 'src', 'index.ts');
+
+await esbuild.build({
+  entryPoints: [path.join(root, 'packages/cli/src/index.ts')],
+  outfile: path.join(root, 'packages/cli/dist/mailconf.bundle.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  sourcemap: true,
+  external: ['@nginx/reference-lib', 'editorconfig', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
+  alias: Object.fromEntries(['syntax', 'schema', 'checker', 'format', 'runtime', 'lsp'].map((n) => [`@mailconf/${n}`, pkg(n)])),
+  banner: { js: "import { createRequire as __mailconfCreateRequire } from 'node:module'; const require = __mailconfCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
