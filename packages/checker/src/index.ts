@@ -7,3 +7,4 @@ export { walk, type Entry, type WalkResult } from './walk.js';
 export { parseListen } from './mail/listen.js';
 export { applyFixes } from './apply-fixes.js';
 export { SETTING_NAMES, WELL_KNOWN_PORTS } from './mail/model-builder.js';
+export { renderRuleDoc } from './rule-docs.js';

@@ -105,6 +105,14 @@ export function walk(set: ConfigSet, profile: Profile, rootContext: ContextId): 
  * block does not hide every mistake inside it.
  */
 function bodyContext(entry: Entry, profile: Profile): ContextId | null {
+  // `timeout 5s` ⏎ `server {`: a forgotten `;` makes the block belong to the wrong
+  // statement. Read it as the block of its last word when that is a block directive here.
+  const d = entry.directive;
+  const lastArg = d.args[d.args.length - 1];
+  if (entry.spec && !entry.spec.block && lastArg && entry.context) {
+    const meant = profile.allowedIn(lastArg.value, entry.context);
+    if (meant?.block && meant.body && meant.body !== 'raw') return meant.body;
+  }
   const spec = entry.spec ?? guessSpec(entry, profile);
   if (!spec || !spec.block || !spec.body || spec.body === 'raw') return null;
   return spec.body;

@@ -18,11 +18,13 @@ only stands at the top level.`,
     if (!entry.known || entry.spec) return;
     const d = entry.directive;
     const where = entry.context ? describeContext(entry.context) : 'here';
-    const allowed = ctx.profile
+    const family = (entry.context ?? 'main').split(':')[0];
+    const contexts = ctx.profile
       .lookup(d.name)
       .flatMap((s) => s.contexts)
-      .filter((c, i, a) => a.indexOf(c) === i)
-      .map(describeContext);
+      .filter((c, i, a) => a.indexOf(c) === i);
+    // Where it belongs in the family of the current block first: that is what the user meant.
+    const allowed = [...contexts.filter((c) => c.split(':')[0] === family), ...contexts.filter((c) => c.split(':')[0] !== family)].map(describeContext);
     ctx.report({
       entry,
       message: `"${d.name}" directive is not allowed here`,

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { missingSemicolonFix } from '../fixes.js';
 
 /** A3/A4: a simple directive opened with `{`, or a block directive ended with `;`. */
 export default defineRule({
@@ -8,6 +9,7 @@ export default defineRule({
     kind: 'nginx',
     severity: 'error',
     nginxChecks: ['A3', 'A4'],
+    fixable: true,
     docs: `Block directives (\`mail\`, \`server\`, \`events\` ...) must open a block; the others end with
 \`;\`. A \`{\` after a simple directive often comes from a \`$\` followed by a space before \`{x}\`,
 or from a missing \`;\` on the line before a block.`,
@@ -20,7 +22,8 @@ or from a missing \`;\` on the line before a block.`,
     if (spec.block && d.terminator === ';') {
       ctx.report({ entry, message: `directive "${d.name}" has no opening "{"` });
     } else if (!spec.block && d.terminator === '{') {
-      ctx.report({ entry, message: `directive "${d.name}" is not terminated by ";"` });
+      const fix = missingSemicolonFix(entry, ctx.profile);
+      ctx.report({ entry, message: `directive "${d.name}" is not terminated by ";"`, ...(fix ? { hint: fix.description, fix } : {}) });
     }
   },
 });

@@ -45,6 +45,7 @@ function suggestion(name: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 4));
   for (const c of candidates) {
+    if (c === name) continue;
     if (Math.abs(c.length - name.length) > bestDistance) continue;
     const d = distance(name.toLowerCase(), c);
     if (d <= bestDistance && (d < bestDistance || !best)) {
