@@ -1,5 +1,4 @@
 import { defineRule } from '../rule.js';
-import { serverOpen } from './server-checks-util.js';
 
 /** Lint: passwords in the clear. */
 export default defineRule({
@@ -23,11 +22,14 @@ anyone on the path reads them. Use \`starttls only\` (clients must upgrade befor
       if (!plaintext) continue;
       const allTls = server.listens.every((l) => l.ssl) || s.starttls.value === 'only';
       if (allTls) continue;
-      const clear = server.listens.filter((l) => !l.ssl).map((l) => l.address.text);
+      const clear = server.listens.filter((l) => !l.ssl);
+      const at = clear[0]!.directive;
       ctx.report({
-        message: `${server.protocol.toUpperCase()} passwords can be sent unencrypted on ${clear.join(', ')}`,
+        message: `${server.protocol.toUpperCase()} passwords can be sent unencrypted on ${clear.map((l) => l.address.text).join(', ')}`,
         hint: s.starttls.value === 'on' ? 'use "starttls only" so clients must upgrade first' : 'use "listen ... ssl" or "starttls only"',
-        ...serverOpen(ctx, server),
+        file: clear[0]!.file,
+        line: at.line,
+        range: { start: at.range.start, end: (at.terminatorRange ?? at.range).end },
       });
     }
   },

@@ -1,0 +1,165 @@
+/** `mailconf lint`: output formats, exit codes, rule levels, suppressions, fixes, fragments, versions. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { hasNginx, repoRoot, runOracle } from '../../../test/support/shared.js';
+import { runCli } from './run-cli.js';
+
+const fx = (f: string) => path.join(repoRoot, 'fixtures/cli', f);
+const example = (f: string) => path.join(repoRoot, 'examples', f);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-lint-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('mailconf lint', () => {
+  it('exit 0 on a clean file, 1 on errors, 2 on a missing file', async () => {
+    expect((await runCli(['lint', example('mail.conf')])).code).toBe(0);
+    const broken = await runCli(['lint', example('broken.conf')]);
+    expect(broken.code).toBe(1);
+    const missing = await runCli(['lint', path.join(tmp, 'nope.conf')]);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/cannot read .*nope\.conf: no such file/);
+    expect(missing.err).not.toMatch(/at .*\.ts/);
+  });
+
+  it('stylish: file:line:col  severity  message  rule, sorted by position, no colour when not a TTY', async () => {
+    const { out } = await runCli(['lint', example('broken.conf')]);
+    const lines = out.split('\n').filter((l) => l.includes('  error  '));
+    expect(lines.length).toBeGreaterThanOrEqual(8);
+    expect(out).not.toMatch(/\x1b\[/);
+    const positions = lines.map((l) => l.split('  ')[0]!.split(':').slice(-2).map(Number) as [number, number]);
+    const sorted = [...positions].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    expect(positions).toEqual(sorted);
+    expect(out).toMatch(/broken\.conf:7:5 {2}error {2}unknown directive "imap_capabilites".* {2}unknown-directive/);
+  });
+
+  it('json: one object per problem with range and nginx message', async () => {
+    const { out } = await runCli(['lint', '-f', 'json', example('broken.conf')]);
+    const list = JSON.parse(out) as { ruleId: string; line: number; nginx: { message: string } | null; range: { start: { line: number } } }[];
+    const dup = list.find((d) => d.ruleId === 'duplicate-listen')!;
+    expect(dup.nginx!.message).toBe('duplicate "0.0.0.0:993" address and port pair');
+    expect(dup.range.start.line).toBe(dup.line);
+  });
+
+  it('sarif: a valid 2.1.0 log with the rules and regions', async () => {
+    const { out } = await runCli(['lint', '-f', 'sarif', example('broken.conf')]);
+    const log = JSON.parse(out);
+    expect(log.version).toBe('2.1.0');
+    const run = log.runs[0];
+    const ruleIds = run.tool.driver.rules.map((r: { id: string }) => r.id);
+    for (const r of run.results) {
+      expect(ruleIds).toContain(r.ruleId);
+      expect(run.tool.driver.rules[r.ruleIndex].id).toBe(r.ruleId);
+      expect(['error', 'warning', 'note']).toContain(r.level);
+      const loc = r.locations[0].physicalLocation;
+      expect(loc.artifactLocation.uri).toMatch(/broken\.conf$/);
+      expect(loc.region.startLine).toBeGreaterThan(0);
+      expect(loc.region.endLine).toBeGreaterThanOrEqual(loc.region.startLine);
+      expect(typeof r.message.text).toBe('string');
+    }
+  });
+
+  it('github: workflow annotations', async () => {
+    const { out } = await runCli(['lint', '-f', 'github', example('broken.conf')]);
+    expect(out).toMatch(/^::error file=.*broken\.conf,line=7,col=5,endLine=7,endColumn=\d+,title=mailconf unknown-directive::unknown directive "imap_capabilites"/m);
+  });
+
+  it('--max-warnings 0 fails on warnings', async () => {
+    const f = path.join(tmp, 'warn.conf');
+    fs.writeFileSync(f, 'events {}\nmail {\n    auth_http 127.0.0.1:9000/a;\n    server {\n        listen 143;\n    }\n}\n');
+    expect((await runCli(['lint', f])).code).toBe(0);
+    expect((await runCli(['lint', '--max-warnings', '0', f])).code).toBe(1);
+  });
+
+  it('rule levels from .mailconfrc.json and --rule', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'cfg-'));
+    const f = path.join(dir, 'm.conf');
+    fs.writeFileSync(f, 'events {}\nmail {\n    auth_http 127.0.0.1:9000/a;\n    server {\n        listen 143;\n    }\n}\n');
+    fs.writeFileSync(path.join(dir, '.mailconfrc.json'), JSON.stringify({ rules: { 'plaintext-auth-without-tls': 'error' } }));
+    const strict = await runCli(['lint', f]);
+    expect(strict.code).toBe(1);
+    expect(strict.out).toMatch(/error {2}IMAP passwords/);
+    const off = await runCli(['lint', '--rule', 'plaintext-auth-without-tls=off', f]);
+    expect(off.out).not.toMatch(/IMAP passwords/);
+    fs.writeFileSync(path.join(dir, '.mailconfrc.json'), JSON.stringify({ rules: { 'no-such-rule': 'off' } }));
+    const bad = await runCli(['lint', f]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown rule "no-such-rule"/);
+  });
+
+  it('# mailconf-disable-next-line and -line comments', async () => {
+    const { out } = await runCli(['lint', fx('suppressed.conf')]);
+    expect(out).not.toMatch(/plaintext-auth-without-tls|ipv6only-no-effect/);
+    expect(out).toMatch(/port-protocol-mismatch/);
+  });
+
+  it('--context mail reads a fragment', async () => {
+    expect((await runCli(['lint', fx('fragment-mail.conf')])).code).toBe(1);
+    const r = await runCli(['lint', '--context', 'mail', fx('fragment-mail.conf')]);
+    expect(r.code).toBe(0);
+  });
+
+  it('--nginx-version: ssl is deprecated in 1.22.1 and unknown in the newest', async () => {
+    const f = fx('fixable.conf');
+    expect((await runCli(['lint', '--nginx-version', '1.22.1', f])).out).toMatch(/the "ssl" directive is deprecated/);
+    expect((await runCli(['lint', f])).out).toMatch(/unknown directive "ssl"/);
+  });
+
+  it('--nginx prints only what nginx -t would print', async () => {
+    const { out } = await runCli(['lint', '--nginx', example('broken.conf')]);
+    expect(out.trim().split('\n')[0]).toMatch(/broken\.conf:6:5 {2}error {2}invalid port in auth_http/);
+    expect(out.split('\n').filter((l) => l.includes('  error  '))).toHaveLength(1);
+  });
+
+  it('--fix inserts the missing ";", removes the repeated listen, turns "ssl on" into "listen ... ssl"', async () => {
+    const f = path.join(tmp, 'fixable.conf');
+    fs.copyFileSync(fx('fixable.conf'), f);
+    fs.chmodSync(f, 0o640);
+    const r = await runCli(['lint', '--fix', '--nginx-version', '1.22.1', f]);
+    const text = fs.readFileSync(f, 'utf8');
+    expect(text).toContain('timeout 5s;\n');
+    expect(text.match(/listen 110;/g)).toHaveLength(1);
+    expect(text).toContain('listen 993 ssl;');
+    expect(text).not.toContain('ssl on');
+    expect(text).toContain('protocol pop3;');
+    expect(fs.statSync(f).mode & 0o777).toBe(0o640);
+    expect(r.out).not.toMatch(/ error /);
+    expect(r.code).toBe(0);
+    if (hasNginx) expect(runOracle([f])[0]!.ok).toBe(true);
+  });
+});
+
+describe('mailconf parse', () => {
+  it('crossplane payload with includes and comments', async () => {
+    const { out, code } = await runCli(['parse', '--format', 'json', '--comments', fx('with-include.conf')]);
+    expect(code).toBe(0);
+    const p = JSON.parse(out);
+    expect(p.status).toBe('ok');
+    expect(p.config).toHaveLength(2);
+    const mail = p.config[0].parsed[1];
+    expect(mail.directive).toBe('mail');
+    expect(mail.block[0]).toMatchObject({ directive: 'include', args: ['with-include.d/*.conf'], includes: [1] });
+    const server = p.config[1].parsed[1];
+    expect(server.block.map((d: { directive: string }) => d.directive)).toEqual(['listen', 'protocol', '#', 'server_name']);
+    expect(server.block[2].comment).toBe(' a comment "with quotes"');
+    expect(server.block[3].args).toEqual(['imap.example.org']);
+  });
+
+  it('syntax errors: file:line:col lines and exit 1', async () => {
+    const f = path.join(tmp, 'bad.conf');
+    fs.writeFileSync(f, 'events {}\nmail {\n    server_name x\n}\n');
+    const r = await runCli(['parse', f]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/bad\.conf:4:1: unexpected "}"/);
+  });
+});
+
+describe('mailconf explain', () => {
+  it('shows where each effective value comes from', async () => {
+    const { out, code } = await runCli(['explain', example('mail.conf')]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/server #1 .*: imap \(inferred from port 143\) on 0\.0\.0\.0:143/);
+    expect(out).toMatch(/starttls\s+only\s+\[server .*mail\.conf:26\]/);
+    expect(out).toMatch(/auth_http\s+127\.0\.0\.1:9000\/auth\s+\[mail \{\} .*mail\.conf:13\]/);
+  });
+});
