@@ -9,7 +9,7 @@ export default defineRule({
     description: 'Wrong number of arguments for the directive',
     kind: 'nginx',
     severity: 'error',
-    nginxChecks: ['A5'],
+    nginxChecks: ['A5', 'E10'],
     fixable: true,
     docs: `nginx checks each directive's argument count (\`invalid number of arguments in "X" directive\`).
 The most common cause is a missing \`;\`: the next line's directive becomes extra arguments.

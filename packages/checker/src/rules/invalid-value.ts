@@ -13,7 +13,7 @@ export default defineRule({
     description: 'A value nginx cannot read: flag, keyword, number, size or time',
     kind: 'nginx',
     severity: 'error',
-    nginxChecks: ['A7', 'A8', 'A9', 'A10', 'A11', 'A12', 'E9'],
+    nginxChecks: ['A7', 'A8', 'A9', 'A10', 'A11', 'A12', 'E8', 'E9'],
     docs: `Each directive reads its value in one syntax:
 - flags: \`on\` or \`off\` (any case);
 - keywords (\`starttls on|off|only\`, \`ssl_verify_client\`): one of the listed words, any case;
