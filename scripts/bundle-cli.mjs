@@ -1,5 +1,6 @@
 /**
- * Bundles the mailconf command into one ES module (packages/cli/dist/mailconf.bundle.mjs).
+ * Bundles the mailconf command into ES modules (packages/cli/dist/bundle/mailconf.js, with one
+ * chunk per command loaded on demand).
  * Loading one file instead of a hundred modules is most of what makes a short `mailconf`
  * run fast; the per-package dist/ folders stay for library users. nginx's directive docs
  * (@nginx/reference-lib, 1.7 MB) stay external and are loaded only when docs are asked for.
@@ -13,7 +14,10 @@ const pkg = (name) => path.join(root, 'packages', name, 'src', 'index.ts');
 
 await esbuild.build({
   entryPoints: [path.join(root, 'packages/cli/src/index.ts')],
-  outfile: path.join(root, 'packages/cli/dist/mailconf.bundle.mjs'),
+  outdir: path.join(root, 'packages/cli/dist/bundle'),
+  entryNames: 'mailconf',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

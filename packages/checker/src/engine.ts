@@ -71,7 +71,21 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
   addSyntaxDiagnostics(set, diagnostics, walked.all);
 
   const statementRules = ruleList.filter((r) => r.directive && r.stage === 'statement');
-  const valueRules = ruleList.filter((r) => r.directive && r.stage !== 'statement');
+  // Value rules that name their directives are called only for those.
+  const generalValueRules = ruleList.filter((r) => r.directive && r.stage !== 'statement' && !r.names);
+  const valueRulesByName = new Map<string, Rule[]>();
+  for (const r of ruleList) {
+    if (!r.directive || r.stage === 'statement' || !r.names) continue;
+    for (const n of r.names) valueRulesByName.set(n, [...(valueRulesByName.get(n) ?? []), r]);
+  }
+  const ruleIndex = new Map(ruleList.map((r, i) => [r, i]));
+  const valueRulesFor = (name: string): Rule[] => {
+    const specific = valueRulesByName.get(name);
+    if (!specific) return generalValueRules;
+    // Keep the list order: it is nginx's order of checks.
+    return [...generalValueRules, ...specific].sort((a, b) => ruleIndex.get(a)! - ruleIndex.get(b)!);
+  };
+  const dispatch = new Map<string, Rule[]>();
   for (const entry of walked.all) {
     if (!entry.context || !entry.directive.name) continue;
     for (const rule of statementRules) {
@@ -84,6 +98,8 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
       }
     }
     if (ctx.invalid.has(entry)) continue;
+    let valueRules = dispatch.get(entry.directive.name);
+    if (!valueRules) dispatch.set(entry.directive.name, (valueRules = valueRulesFor(entry.directive.name)));
     for (const rule of valueRules) {
       currentRule = rule;
       rule.directive!(entry, ctx);

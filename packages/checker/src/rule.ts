@@ -65,6 +65,8 @@ export interface Rule {
    * nginx stops. `value` rules run after them on statements that passed.
    */
   stage?: 'statement' | 'value';
+  /** The directive names the `directive` visitor is about; it is called only for those (all when absent). */
+  names?: readonly string[];
   directive?(entry: Entry, ctx: RuleContext): void;
   /** Runs once after all statements, with the resolved model. */
   config?(ctx: RuleContext): void;

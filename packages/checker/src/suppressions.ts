@@ -4,7 +4,7 @@
  * silences them on its own line; `# mailconf-disable [RULE ...]` on a line of its own
  * silences them for the rest of the file.
  */
-import type { ConfigSet } from '@mailconf/syntax';
+import { K_COMMENT, type ConfigSet, type ParsedFile } from '@mailconf/syntax';
 import type { Diagnostic } from './diagnostic.js';
 
 const PATTERN = /^\s*mailconf-disable(-next-line|-line)?(?:\s+(.*))?$/;
@@ -15,23 +15,25 @@ interface Suppression {
   rules: string[] | null;
 }
 
-export function collectSuppressions(text: string, tokens: { kind: string; text: string; start: number }[], lineOf: (offset: number) => number): Suppression[] {
+export function collectSuppressions(file: ParsedFile): Suppression[] {
   const out: Suppression[] = [];
-  for (const t of tokens) {
-    if (t.kind !== 'comment') continue;
-    const m = PATTERN.exec(t.text.slice(1));
+  // Most files have no suppression at all: one search answers for the whole file.
+  if (file.source.indexOf('mailconf-disable') === -1) return out;
+  const { kinds, starts, ends, count } = file.store;
+  for (let i = 0; i < count; i++) {
+    if (kinds[i] !== K_COMMENT) continue;
+    const m = PATTERN.exec(file.source.slice(starts[i]! + 1, ends[i]!));
     if (!m) continue;
     const rules = m[2] ? m[2].split(/[\s,]+/).filter(Boolean) : null;
-    out.push({ kind: m[1] === '-next-line' ? 'next-line' : m[1] === '-line' ? 'line' : 'file', line: lineOf(t.start), rules });
+    out.push({ kind: m[1] === '-next-line' ? 'next-line' : m[1] === '-line' ? 'line' : 'file', line: file.lines.position(starts[i]!).line, rules });
   }
-  void text;
   return out;
 }
 
 export function applySuppressions(set: ConfigSet, diagnostics: Diagnostic[]): Diagnostic[] {
   const byFile = new Map<string, Suppression[]>();
   for (const [path, file] of set.files) {
-    const s = collectSuppressions(file.source, file.tokens, (o) => file.lines.position(o).line);
+    const s = collectSuppressions(file);
     if (s.length) byFile.set(path, s);
   }
   if (!byFile.size) return diagnostics;

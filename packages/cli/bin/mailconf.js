@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 module.enableCompileCache?.();
 
 // The single-file bundle loads much faster than the per-module build; fall back to the latter.
-const bundle = new URL('../dist/mailconf.bundle.mjs', import.meta.url);
+const bundle = new URL('../dist/bundle/mailconf.js', import.meta.url);
 const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/index.js');
 
 main(process.argv).then(

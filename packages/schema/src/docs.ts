@@ -3,9 +3,10 @@
  * format), with the entry chosen by context: several modules document a `server`, `listen`
  * or `ssl_*` directive, and a mail file wants the mail module's text.
  */
-import { Format, getDirectives, type Directive } from '@nginx/reference-lib';
+import { createRequire } from 'node:module';
+import type { Directive } from '@nginx/reference-lib';
 import { COMMAND_TABLE } from './profile.js';
-import type { ContextId, DirectiveDocs, ModuleFamily } from './types.js';
+import type { ContextId, DirectiveDocs } from './types.js';
 import { MAIL_DIRECTIVES } from './data/mail.js';
 import { CORE_DIRECTIVES } from './data/core.js';
 import { compareVersions } from './versions.js';
@@ -15,7 +16,9 @@ let index: Map<string, Directive[]> | null = null;
 function docsIndex(): Map<string, Directive[]> {
   if (!index) {
     index = new Map();
-    for (const d of getDirectives(Format.Markdown)) {
+    // Loaded on first use: nginx's docs are 1.7 MB of JavaScript that a lint run never needs.
+    const lib = createRequire(import.meta.url)('@nginx/reference-lib') as typeof import('@nginx/reference-lib');
+    for (const d of lib.getDirectives(lib.Format.Markdown)) {
       const list = index.get(d.name);
       if (list) list.push(d);
       else index.set(d.name, [d]);
@@ -50,16 +53,35 @@ function syntaxLines(d: Directive): string[] {
   return d.syntax.map((s) => `\`${d.name}\`${s.startsWith(' ') ? s : ` ${s}`}${d.isBlock ? '' : ';'}`);
 }
 
-/** Since-version from the curated tables, else from the command tables (first version with it). */
-function sinceOf(name: string, family: 'mail' | 'http' | 'stream' | 'core'): string | null {
-  const curated = [...MAIL_DIRECTIVES, ...CORE_DIRECTIVES].find(
-    (s) => s.name === name && docFamily(s.module) === family,
-  );
-  if (curated) return curated.since ?? null;
-  const families: ModuleFamily[] = family === 'core' ? ['core', 'conf', 'event'] : [family];
-  const records = COMMAND_TABLE.directives.filter((r) => r.name === name && families.includes(r.family));
-  if (records.length === 0 || records.some((r) => r.since === undefined)) return null;
-  return records.map((r) => r.since!).sort(compareVersions)[0] ?? null;
+/** How nginx.org names a context in its "Context:" lines. */
+function docContext(context: ContextId): string {
+  const inner = context.split(':')[1];
+  if (inner === undefined) return context;
+  return inner.startsWith('if-') ? 'if' : inner;
+}
+
+interface Definition {
+  family: 'mail' | 'http' | 'stream' | 'core';
+  since: string | null;
+}
+
+/**
+ * Which module defines the directive (in the context, if given) and since when: the curated
+ * entry (mail, main, events), else the command tables of any version. Without a context a
+ * mail definition wins, then a main/events one.
+ */
+function definition(name: string, context?: ContextId): Definition | null {
+  const fits = (contexts: readonly ContextId[]) => context === undefined || contexts.includes(context);
+  const curated = [...MAIL_DIRECTIVES, ...CORE_DIRECTIVES].filter((s) => s.name === name && fits(s.contexts));
+  const spec = curated.find((s) => docFamily(s.module) === 'mail') ?? curated[0];
+  if (spec) return { family: docFamily(spec.module), since: spec.since ?? null };
+  const records = COMMAND_TABLE.directives.filter((r) => r.name === name && fits(r.contexts));
+  const first = records[0];
+  if (!first) return null;
+  const same = records.filter((r) => r.module === first.module);
+  // A form present in the oldest table has no `since`: the version it appeared in is older.
+  const since = same.some((r) => r.since === undefined) ? null : (same.map((r) => r.since!).sort(compareVersions)[0] ?? null);
+  return { family: docFamily(first.module), since };
 }
 
 /** The mail proxy module's `proxy` directive exists in every version but nginx.org does not document it. */
@@ -83,17 +105,18 @@ const UNDOCUMENTED_MAIL_PROXY: DirectiveDocs = {
  */
 export function getDocs(name: string, context?: ContextId): DirectiveDocs | null {
   const entries = docsIndex().get(name) ?? [];
-  // Without a context a mail directive means the mail module's (this is a mail toolkit).
-  const isMail = MAIL_DIRECTIVES.some((s) => s.name === name);
-  const wanted = context ? familyOf(context) : isMail ? 'mail' : undefined;
-  const entry = wanted
-    ? entries.find((d) => docFamily(d.module) === wanted)
-    : (entries.find((d) => docFamily(d.module) === 'core') ?? entries[0]);
+  const def = definition(name, context);
+  const family = def?.family ?? (context ? familyOf(context) : undefined);
+  let entry = family ? entries.find((d) => docFamily(d.module) === family) : undefined;
+  // Core directives documented once for every context they appear in (error_log).
+  if (!entry && context) {
+    entry = entries.find((d) => docFamily(d.module) === 'core' && d.contexts.includes(docContext(context)));
+  }
+  if (!entry && !def) entry = entries.find((d) => docFamily(d.module) === 'core') ?? entries[0];
   if (!entry) {
-    if (name === 'proxy' && wanted === 'mail') return { ...UNDOCUMENTED_MAIL_PROXY };
+    if (name === 'proxy' && family === 'mail') return { ...UNDOCUMENTED_MAIL_PROXY };
     return null;
   }
-  const family = docFamily(entry.module);
   return {
     name,
     module: entry.module,
@@ -101,7 +124,7 @@ export function getDocs(name: string, context?: ContextId): DirectiveDocs | null
     default: entry.default === '' ? null : entry.default,
     contexts: [...entry.contexts],
     description: entry.description,
-    since: sinceOf(name, family),
+    since: def?.since ?? null,
     url: docsUrl(entry.module, name),
   };
 }

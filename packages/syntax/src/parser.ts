@@ -4,10 +4,11 @@
  * with nginx's own wording and line, then the parser recovers and carries on.
  *
  * Iterative (an explicit stack of open blocks), so nesting depth cannot overflow the call
- * stack, and linear in the number of tokens. It never throws on any input.
+ * stack, and linear in the number of tokens. It never throws on any input. It reads the
+ * compact token store and creates objects only for what the tree keeps.
  */
-import { tokenize, type Token } from './lexer.js';
-import { endOffset, LineIndex, startOffset, type Range } from './positions.js';
+import { K_CLOSE, K_COMMENT, K_DQUOTE, K_OPEN, K_SEMI, K_SQUOTE, K_WS, materialize, scan, type Token, type TokenStore } from './lexer.js';
+import { LineIndex, SourceRange, type Range } from './positions.js';
 import type { BlankLines, Block, Comment, Directive, Node, ParsedFile, SyntaxErrorCode, SyntaxIssue, Word } from './tree.js';
 import { byteLength, unescapeWord } from './words.js';
 
@@ -24,19 +25,73 @@ interface Frame {
   directive: Directive | null;
 }
 
+const NO_COMMENTS: Comment[] = [];
+
+/** A word of the tree. Its range is made when read: most words' ranges never are. */
+class SyntaxWord implements Word {
+  readonly #lines: LineIndex;
+  constructor(
+    lines: LineIndex,
+    readonly raw: string,
+    readonly value: string,
+    readonly quote: Word['quote'],
+    readonly token: number,
+    readonly start: number,
+  ) {
+    this.#lines = lines;
+  }
+  get range(): Range {
+    return new SourceRange(this.#lines, this.start, this.start + this.raw.length);
+  }
+  toJSON() {
+    return { raw: this.raw, value: this.value, quote: this.quote, range: this.range, token: this.token };
+  }
+}
+
+/** The parse result; `tokens` is made from the store the first time it is read. */
+class SyntaxFile implements ParsedFile {
+  #tokens: Token[] | undefined;
+  constructor(
+    readonly path: string,
+    readonly source: string,
+    readonly store: TokenStore,
+    readonly children: Node[],
+    readonly errors: SyntaxIssue[],
+    readonly lines: LineIndex,
+  ) {}
+  get tokens(): Token[] {
+    this.#tokens ??= materialize(this.store, this.source);
+    return this.#tokens;
+  }
+}
+
 export function parse(source: string, options: ParseOptions = {}): ParsedFile {
-  const tokens = tokenize(source);
+  const store = scan(source);
+  const { kinds, starts, ends, count } = store;
   const lines = new LineIndex(source);
   const errors: SyntaxIssue[] = [];
   const root: Node[] = [];
   const stack: Frame[] = [{ children: root, directive: null }];
-  let pending: Word[] = [];
-  let pendingComments: Comment[] = [];
+  let pending: SyntaxWord[] = [];
+  let pendingComments: Comment[] = NO_COMMENTS;
   let pendingFirst = -1;
   /** Whether a line break was seen since the last non-whitespace token (or the file start). */
   let freshLine = true;
 
-  const range = (start: number, end: number): Range => lines.range(start, end);
+  const range = (start: number, end: number): Range => new SourceRange(lines, start, end);
+  const text = (i: number) => source.slice(starts[i]!, ends[i]!);
+  const isQuote = (i: number) => i >= 0 && (kinds[i] === K_DQUOTE || kinds[i] === K_SQUOTE);
+  /** A quoted token is closed when it ends with its (unescaped) quote character. */
+  const closed = (i: number): boolean => {
+    const s = starts[i]!;
+    const e = ends[i]!;
+    if (e - s < 2) return false;
+    const q = source.charCodeAt(s);
+    if (source.charCodeAt(e - 1) !== q) return false;
+    let n = 0;
+    for (let k = e - 2; k > s && source.charCodeAt(k) === 92; k--) n++;
+    return n % 2 === 0;
+  };
   const error = (code: SyntaxErrorCode, message: string, at: number, end: number, line?: number, hint?: string) => {
     const r = range(at, end);
     const issue: SyntaxIssue = { code, message, line: line ?? r.start.line, range: r };
@@ -44,29 +99,30 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
     errors.push(issue);
   };
   const current = (): Frame => stack[stack.length - 1]!;
+  const lineAt = (offset: number): number => lines.position(offset).line;
 
-  const makeDirective = (terminator: Directive['terminator'], termToken: Token | null, lastToken: number): Directive => {
+  const makeDirective = (terminator: Directive['terminator'], term: number, lastToken: number): Directive => {
     const nameWord = pending[0] ?? null;
-    const start = nameWord ? startOffset(nameWord.range) : termToken!.start;
-    const end = termToken ? termToken.end : endOffset(pending[pending.length - 1]!.range);
-    const r = range(start, end);
-    const terminatorRange = termToken ? range(termToken.start, termToken.end) : null;
+    const hasTerm = term >= 0;
+    const start = nameWord ? nameWord.start : starts[term]!;
+    const last = pending[pending.length - 1];
+    const end = hasTerm ? ends[term]! : last!.start + last!.raw.length;
     const d: Directive = {
       type: 'directive',
       name: nameWord ? nameWord.value : '',
       nameWord,
       args: pending.slice(1),
       terminator,
-      terminatorRange,
+      terminatorRange: hasTerm ? range(starts[term]!, ends[term]!) : null,
       block: null,
-      range: r,
-      line: terminatorRange ? terminatorRange.start.line : r.end.line,
+      range: range(start, end),
+      line: lineAt(hasTerm ? starts[term]! : end),
       innerComments: pendingComments,
       firstToken: pendingFirst >= 0 ? pendingFirst : lastToken,
       lastToken,
     };
     pending = [];
-    pendingComments = [];
+    pendingComments = NO_COMMENTS;
     pendingFirst = -1;
     return d;
   };
@@ -75,21 +131,23 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
   const flushUnterminated = (lastToken: number) => {
     if (pending.length === 0) return;
     let last = lastToken;
-    while (last > 0 && tokens[last]!.kind === 'ws') last--;
-    current().children.push(makeDirective(null, null, last));
+    while (last > 0 && kinds[last] === K_WS) last--;
+    current().children.push(makeDirective(null, -1, last));
   };
 
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    switch (t.kind) {
-      case 'ws': {
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i]!;
+    const ts = starts[i]!;
+    const te = ends[i]!;
+    switch (kind) {
+      case K_WS: {
         let lf = 0;
-        for (let k = t.text.indexOf('\n'); k !== -1; k = t.text.indexOf('\n', k + 1)) lf++;
+        for (let k = source.indexOf('\n', ts); k !== -1 && k < te; k = source.indexOf('\n', k + 1)) lf++;
         if (lf > 0) {
           if (pending.length === 0) {
             const blank = lf - (i === 0 ? 0 : 1);
             if (blank > 0) {
-              const b: BlankLines = { type: 'blank', count: blank, range: range(t.start, t.end) };
+              const b: BlankLines = { type: 'blank', count: blank, range: range(ts, te) };
               current().children.push(b);
             }
           }
@@ -97,77 +155,74 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
         }
         break;
       }
-      case 'comment': {
-        const prev = tokens[i - 1];
-        if (prev && (prev.kind === 'dquote' || prev.kind === 'squote') && isClosedQuote(prev)) {
-          error('unexpected-after-quote', 'unexpected "#"', t.start, t.start + 1);
-        }
-        const c: Comment = {
-          type: 'comment',
-          text: t.text.slice(1),
-          raw: t.text,
-          range: range(t.start, t.end),
-          trailing: !freshLine,
-          token: i,
-        };
-        if (pending.length) pendingComments.push(c);
-        else current().children.push(c);
+      case K_COMMENT: {
+        if (isQuote(i - 1) && closed(i - 1)) error('unexpected-after-quote', 'unexpected "#"', ts, ts + 1);
+        const raw = text(i);
+        const c: Comment = { type: 'comment', text: raw.slice(1), raw, range: range(ts, te), trailing: !freshLine, token: i };
+        if (pending.length) {
+          if (pendingComments === NO_COMMENTS) pendingComments = [];
+          pendingComments.push(c);
+        } else current().children.push(c);
         freshLine = false;
         break;
       }
-      case 'word':
-      case 'dquote':
-      case 'squote': {
-        const prev = tokens[i - 1];
-        if (prev && (prev.kind === 'dquote' || prev.kind === 'squote') && isClosedQuote(prev) && t.text[0] !== ')') {
-          // After a closing quote only whitespace, `;`, `{` or `)` may follow.
-          error('unexpected-after-quote', `unexpected "${firstChar(t.text)}"`, t.start, t.start + firstChar(t.text).length);
-        }
-        const word = makeWord(t, i);
-        checkLength(word, t);
-        if (pending.length === 0) pendingFirst = i;
-        pending.push(word);
+      case K_SEMI: {
+        if (pending.length === 0) error('unexpected-semicolon', 'unexpected ";"', ts, te);
+        else current().children.push(makeDirective(';', i, i));
         freshLine = false;
         break;
       }
-      case ';': {
+      case K_OPEN: {
         if (pending.length === 0) {
-          error('unexpected-semicolon', 'unexpected ";"', t.start, t.end);
-        } else {
-          current().children.push(makeDirective(';', t, i));
-        }
-        freshLine = false;
-        break;
-      }
-      case '{': {
-        if (pending.length === 0) {
-          error('unexpected-open', 'unexpected "{"', t.start, t.end);
+          error('unexpected-open', 'unexpected "{"', ts, te);
           pendingFirst = i;
         }
-        const d = makeDirective('{', t, i);
-        const block: Block = { children: [], open: range(t.start, t.end), close: null, closeToken: null };
+        const d = makeDirective('{', i, i);
+        const block: Block = { children: [], open: range(ts, te), close: null, closeToken: null };
         d.block = block;
         current().children.push(d);
         stack.push({ children: block.children, directive: d });
         freshLine = false;
         break;
       }
-      case '}': {
+      case K_CLOSE: {
         const hadPending = pending.length > 0;
         if (hadPending) {
-          error('unexpected-close', 'unexpected "}"', t.start, t.end, undefined, missingSemicolonHint(pending));
+          error('unexpected-close', 'unexpected "}"', ts, te, undefined, missingSemicolonHint(pending, lineAt));
           flushUnterminated(i - 1);
         }
         if (stack.length === 1) {
-          if (!hadPending) error('unexpected-close', 'unexpected "}"', t.start, t.end);
+          if (!hadPending) error('unexpected-close', 'unexpected "}"', ts, te);
         } else {
           const frame = stack.pop()!;
           const d = frame.directive!;
-          d.block!.close = range(t.start, t.end);
+          d.block!.close = range(ts, te);
           d.block!.closeToken = i;
-          d.range = range(startOffset(d.range), t.end);
+          d.range = range((d.range as SourceRange).startOffset, te);
           d.lastToken = i;
         }
+        freshLine = false;
+        break;
+      }
+      default: {
+        // A word, quoted or not.
+        const raw = text(i);
+        if (isQuote(i - 1) && closed(i - 1) && raw.charCodeAt(0) !== 41 /* ) */) {
+          // After a closing quote only whitespace, `;`, `{` or `)` may follow.
+          const c = String.fromCodePoint(raw.codePointAt(0)!);
+          error('unexpected-after-quote', `unexpected "${c}"`, ts, ts + c.length);
+        }
+        let quote: Word['quote'] = null;
+        let inner = raw;
+        const isClosed = kind !== K_DQUOTE && kind !== K_SQUOTE ? true : closed(i);
+        if (kind === K_DQUOTE || kind === K_SQUOTE) {
+          quote = kind === K_DQUOTE ? '"' : "'";
+          inner = isClosed ? raw.slice(1, -1) : raw.slice(1);
+        }
+        const word = new SyntaxWord(lines, raw, unescapeWord(inner), quote, i, ts);
+        if (inner.length >= BUFFER / 4) checkLength(word, inner, isClosed);
+        if (pending.length === 0) pendingFirst = i;
+        pending.push(word);
         freshLine = false;
         break;
       }
@@ -178,76 +233,36 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
   const eof = source.length;
   if (pending.length) {
     const last = pending[pending.length - 1]!;
-    const lastTok = tokens[last.token]!;
-    let hint: string | undefined;
-    if (last.quote && !isClosedQuote(lastTok)) {
-      hint = `the ${last.quote === '"' ? 'double' : 'single'} quote opened on line ${last.range.start.line} is never closed`;
-    } else {
-      hint = missingSemicolonHint(pending);
-    }
+    const hint =
+      last.quote && !closed(last.token)
+        ? `the ${last.quote === '"' ? 'double' : 'single'} quote opened on line ${lineAt(last.start)} is never closed`
+        : missingSemicolonHint(pending, lineAt);
     error('eof-expecting-semicolon', 'unexpected end of file, expecting ";" or "}"', eof, eof, eofLine, hint);
-    flushUnterminated(tokens.length - 1);
+    flushUnterminated(count - 1);
   }
   if (stack.length > 1) {
     const open = stack[stack.length - 1]!.directive!;
     const what = open.name ? `"${open.name}"` : 'a block';
-    error(
-      'eof-expecting-close',
-      'unexpected end of file, expecting "}"',
-      eof,
-      eof,
-      eofLine,
-      `the block of ${what} opened on line ${open.line} is never closed`,
-    );
+    error('eof-expecting-close', 'unexpected end of file, expecting "}"', eof, eof, eofLine, `the block of ${what} opened on line ${open.line} is never closed`);
     while (stack.length > 1) stack.pop();
   }
 
-  return { path: options.path ?? '-', source, tokens, children: root, errors, lines };
+  return new SyntaxFile(options.path ?? '-', source, store, root, errors, lines);
 
-  function makeWord(t: Token, index: number): Word {
-    let quote: Word['quote'] = null;
-    let inner = t.text;
-    if (t.kind === 'dquote' || t.kind === 'squote') {
-      quote = t.kind === 'dquote' ? '"' : "'";
-      inner = isClosedQuote(t) ? t.text.slice(1, -1) : t.text.slice(1);
-    }
-    return { raw: t.text, value: unescapeWord(inner), quote, range: range(t.start, t.end), token: index };
-  }
-
-  function checkLength(word: Word, t: Token) {
+  function checkLength(word: SyntaxWord, inner: string, isClosed: boolean) {
+    const len = byteLength(inner);
+    const line = lineAt(word.start);
+    const end = word.start + word.raw.length;
     if (word.quote) {
-      const closed = isClosedQuote(t);
-      const inner = closed ? t.text.slice(1, -1) : t.text.slice(1);
-      const len = inner.length >= BUFFER / 4 ? byteLength(inner) : inner.length;
       if (len >= BUFFER) {
-        error('too-long-quoted', `too long parameter, probably missing terminating "${word.quote}" character`, t.start, t.end, word.range.start.line);
-      } else if (len >= BUFFER - 1 && closed) {
-        error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, t.start, t.end, word.range.start.line);
+        error('too-long-quoted', `too long parameter, probably missing terminating "${word.quote}" character`, word.start, end, line);
+      } else if (len >= BUFFER - 1 && isClosed) {
+        error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, word.start, end, line);
       }
-    } else {
-      const len = t.text.length >= BUFFER / 4 ? byteLength(t.text) : t.text.length;
-      if (len >= BUFFER) {
-        error('too-long-parameter', `too long parameter "${firstBytes(t.text, 10)}..." started`, t.start, t.end, word.range.start.line);
-      }
+    } else if (len >= BUFFER) {
+      error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, word.start, end, line);
     }
   }
-}
-
-/** A quoted token is closed when it ends with its (unescaped) quote character. */
-function isClosedQuote(t: Token): boolean {
-  const text = t.text;
-  if (text.length < 2) return false;
-  const q = text[0];
-  if (text[text.length - 1] !== q) return false;
-  // Count the backslashes before the final quote: an odd number escapes it.
-  let n = 0;
-  for (let k = text.length - 2; k >= 1 && text[k] === '\\'; k--) n++;
-  return n % 2 === 0;
-}
-
-function firstChar(s: string): string {
-  const c = s.codePointAt(0)!;
-  return String.fromCodePoint(c);
 }
 
 function firstBytes(s: string, n: number): string {
@@ -256,8 +271,9 @@ function firstBytes(s: string, n: number): string {
 }
 
 /** When a statement is cut short, a missing `;` is the usual cause: say where it belongs. */
-function missingSemicolonHint(words: Word[]): string | undefined {
+function missingSemicolonHint(words: SyntaxWord[], lineAt: (offset: number) => number): string | undefined {
   if (words.length === 0) return undefined;
   const last = words[words.length - 1]!;
-  return `missing ";" after "${last.raw}" on line ${last.range.end.line}?`;
+  return `missing ";" after "${last.raw}" on line ${lineAt(last.start + last.raw.length)}?`;
 }
+

@@ -5,7 +5,7 @@
  * `source.slice(range.start.offset, range.end.offset)`.
  */
 import type { LineIndex, Range } from './positions.js';
-import type { Token } from './lexer.js';
+import type { Token, TokenStore } from './lexer.js';
 
 export interface Word {
   /** The text as written, quotes and escapes included. */
@@ -102,7 +102,10 @@ export interface ParsedFile {
   /** The path the text came from, or a label such as `-` for standard input. */
   path: string;
   source: string;
-  tokens: Token[];
+  /** Every token, whitespace and comments included (made on first use from `store`). */
+  readonly tokens: Token[];
+  /** The same tokens as compact arrays: what the parser and fast paths read. */
+  readonly store: TokenStore;
   children: Node[];
   errors: SyntaxIssue[];
   lines: LineIndex;

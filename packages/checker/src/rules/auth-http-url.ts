@@ -15,6 +15,7 @@ Only plain \`http://\` (lowercase) is understood: \`https://\` fails as \`invali
 nginx reads \`https\` as the host. Port 0 is invalid; the default port is 80 and the default URI \`/\`.`,
   },
   stage: 'value',
+  names: ['auth_http'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'auth_http' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;

@@ -19,6 +19,7 @@ are \`[::]:143\` and \`[0:0::0]:143\`. An explicit address and the wildcard of t
 When the second listen is exactly the first again, \`--fix\` removes it.`,
   },
   stage: 'value',
+  names: ['listen'],
   directive(entry, ctx) {
     if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.args.length) return;
     const r = parseListen(entry.directive.args, ctx.version);

@@ -19,6 +19,7 @@ debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\`, \`
 \`severity=\`, \`tag=\` and \`nohostname\`.`,
   },
   stage: 'value',
+  names: ['error_log'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'error_log' || !d.args.length) return;

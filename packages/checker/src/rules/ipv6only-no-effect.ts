@@ -13,6 +13,7 @@ a specific IPv6 address nginx accepts it silently and ignores it — but it stil
 which gives the listen a socket of its own.`,
   },
   stage: 'value',
+  names: ['listen'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'listen' || entry.context !== 'mail:server' || !d.args.length) return;

@@ -18,6 +18,7 @@ export default defineRule({
 after a missing \`;\`.`,
   },
   stage: 'value',
+  names: ['listen'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'listen' || (entry.context !== 'http:server' && entry.context !== 'stream:server')) return;

@@ -12,6 +12,7 @@ export default defineRule({
 by a random free port: clients cannot find it, and no protocol can be inferred. Add the port.`,
   },
   stage: 'value',
+  names: ['listen'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'listen' || entry.context !== 'mail:server' || !d.args.length) return;

@@ -16,6 +16,7 @@ export default defineRule({
 \`default_server\`, \`reuseport\` or \`http2\` are rejected in mail.`,
   },
   stage: 'value',
+  names: ['listen'],
   directive(entry, ctx) {
     if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.args.length) return;
     const r = parseListen(entry.directive.args, ctx.version);

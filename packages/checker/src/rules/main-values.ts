@@ -15,6 +15,7 @@ export default defineRule({
 into nginx (\`epoll\` or \`poll\` on Linux builds).`,
   },
   stage: 'value',
+  names: ['worker_processes', 'use', 'worker_cpu_affinity'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (!d.args.length) return;

@@ -14,6 +14,7 @@ export default defineRule({
     docs: `\`protocol\` takes \`imap\`, \`pop3\` or \`smtp\`, in lowercase: \`IMAP\` is an unknown protocol.`,
   },
   stage: 'value',
+  names: ['protocol'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'protocol' || entry.context !== 'mail:server' || d.args.length !== 1) return;

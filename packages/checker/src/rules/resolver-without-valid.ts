@@ -12,6 +12,7 @@ can be very short (more lookups, slower SMTP greetings) or very long. Set it exp
 \`resolver 127.0.0.1 valid=300s;\`.`,
   },
   stage: 'value',
+  names: ['resolver'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.args.length || d.args[0]!.value === 'off') return;

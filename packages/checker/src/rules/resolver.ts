@@ -17,6 +17,7 @@ export default defineRule({
 older versions take it for a host name. \`OFF\` in capitals is a host name too.`,
   },
   stage: 'value',
+  names: ['resolver'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.args.length) return;

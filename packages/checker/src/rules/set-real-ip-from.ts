@@ -15,6 +15,7 @@ export default defineRule({
 warning: nginx ignores them.`,
   },
   stage: 'value',
+  names: ['set_real_ip_from'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'set_real_ip_from' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;

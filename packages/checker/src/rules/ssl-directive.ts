@@ -17,6 +17,7 @@ directive. Put \`ssl\` on the \`listen\` instead (\`listen 993 ssl;\`). \`--fix\
 directive is in a server: it adds \`ssl\` to the server's listens and removes \`ssl on\`.`,
   },
   stage: 'value',
+  names: ['ssl'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'ssl' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;

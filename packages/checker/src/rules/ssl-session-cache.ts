@@ -16,6 +16,7 @@ export default defineRule({
 name may only be declared with one size across the whole configuration.`,
   },
   stage: 'value',
+  names: ['ssl_session_cache'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'ssl_session_cache' || !entry.context?.startsWith('mail')) return;

@@ -15,6 +15,7 @@ either TLS from the start or upgraded with STARTTLS. Use \`listen ... ssl\` for 
 port and \`starttls\` for the plaintext one, in separate servers.`,
   },
   stage: 'value',
+  names: ['ssl', 'starttls'],
   directive(entry, ctx) {
     const d = entry.directive;
     if ((d.name !== 'ssl' && d.name !== 'starttls') || !entry.context?.startsWith('mail') || d.args.length !== 1) return;

@@ -14,6 +14,7 @@ export default defineRule({
 \`ssl_protocols TLSv1.2 TLSv1.3;\` — the default from nginx 1.27.3 on. \`--fix\` rewrites the list.`,
   },
   stage: 'value',
+  names: ['ssl_protocols'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'ssl_protocols' || !entry.context?.startsWith('mail')) return;

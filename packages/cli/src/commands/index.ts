@@ -1,15 +1,23 @@
 import type { Command } from 'commander';
-import { registerParse } from './parse.js';
-import { registerFmt } from './fmt.js';
-import { registerLint } from './lint.js';
-import { registerExplain } from './explain.js';
 
 /** Sets the process exit code once a command has finished. */
 export type SetExit = (code: number) => void;
 
-export function registerCommands(program: Command, setExit: SetExit): void {
-  registerParse(program, setExit);
-  registerFmt(program, setExit);
-  registerLint(program, setExit);
-  registerExplain(program, setExit);
+type Register = (program: Command, setExit: SetExit) => void;
+
+/**
+ * Each command is loaded only when it runs (or for --help): `mailconf parse` should not pay
+ * for loading the proxy, the language server or the formatter.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  parse: async () => (await import('./parse.js')).registerParse,
+  lint: async () => (await import('./lint.js')).registerLint,
+  fmt: async () => (await import('./fmt.js')).registerFmt,
+  explain: async () => (await import('./explain.js')).registerExplain,
+};
+
+export async function registerCommands(program: Command, setExit: SetExit, argv: string[] = []): Promise<void> {
+  const named = argv.slice(2).find((a) => !a.startsWith('-'));
+  const names = named && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]!())(program, setExit);
 }
