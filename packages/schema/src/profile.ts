@@ -5,7 +5,12 @@
  * directives are replaced by the curated entries of data/mail.ts and data/core.ts.
  */
 import commandsJson from './data/commands.json' with { type: 'json' };
-import { BUILD_DEFINES, DEBIAN_BOOKWORM_MODULES, NON_LINUX_MODULES } from './data/builds.js';
+import {
+  BUILD_DEFINES,
+  DEBIAN_BOOKWORM_EXTRA_DIRECTIVES,
+  DEBIAN_BOOKWORM_MODULES,
+  NON_LINUX_MODULES,
+} from './data/builds.js';
 import { CORE_DIRECTIVES } from './data/core.js';
 import { MAIL_DIRECTIVES } from './data/mail.js';
 import type { Arity, BuildId, ContextId, DirectiveSpec, ModuleFamily, Profile } from './types.js';
@@ -73,8 +78,11 @@ export function effectiveVersion(requested?: string): string {
 export function buildModules(build: BuildId, version: string): string[] {
   const present = COMMAND_TABLE.modules.filter((m) => inRange(version, m.since, m.until)).map((m) => m.name);
   if (build === 'debian-bookworm') {
+    // Debian's own modules (ngx_http_header_count_module) are not in nginx's sources.
+    const known = new Set(present);
+    const extra = DEBIAN_BOOKWORM_EXTRA_DIRECTIVES.map((d) => d.module).filter((m) => !known.has(m));
     const listed = new Set(DEBIAN_BOOKWORM_MODULES);
-    return [...new Set(present.filter((m) => listed.has(m)))].sort();
+    return [...new Set([...present.filter((m) => listed.has(m)), ...extra])].sort();
   }
   const excluded = new Set(NON_LINUX_MODULES);
   return [...new Set(present.filter((m) => !excluded.has(m)))].sort();
@@ -160,7 +168,9 @@ class BuildProfile implements Profile {
     this.modules = buildModules(build, version);
     const loaded = new Set(this.modules);
     const defines = BUILD_DEFINES[build];
-    for (const record of COMMAND_TABLE.directives) {
+    const extra: readonly CommandRecord[] =
+      build === 'debian-bookworm' ? (DEBIAN_BOOKWORM_EXTRA_DIRECTIVES as unknown as CommandRecord[]) : [];
+    for (const record of [...COMMAND_TABLE.directives, ...extra]) {
       if (!loaded.has(record.module)) continue;
       if (!inRange(version, record.since, record.until)) continue;
       if (record.cond && !evaluateCondition(record.cond, defines)) continue;

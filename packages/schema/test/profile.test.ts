@@ -82,6 +82,9 @@ describe('known, unknown and not allowed here', () => {
     ['Worker_processes', 'main', false, false, false, false],
     ['pass', 'stream:server', false, false, true, true],
     ['google_perftools_profiles', 'main', false, false, true, true],
+    // Debian backported max_headers (upstream 1.29.8) into 1.22.1, in http and server only.
+    ['max_headers', 'http:server', true, true, true, true],
+    ['max_headers', 'http:location', true, false, true, false],
   ];
   it.each(rows)('%s in %s', (name, ctx, known1, allowed1, knownN, allowedN) => {
     expect(oracle.isKnown(name)).toBe(known1);

@@ -74,3 +74,20 @@ export const BUILD_DEFINES: Record<BuildId, Record<string, boolean>> = {
     NGX_STREAM_UPSTREAM_ZONE: true,
   },
 };
+
+/**
+ * Directives Debian patched into its 1.22.1 build, absent from nginx's 1.22.1 sources.
+ * `max_headers` was backported from nginx 1.29.8 (deb12u8) into a separate
+ * `ngx_http_header_count_module`; contexts and argument count verified with the oracle
+ * (`http` and `server` only, one number).
+ */
+export const DEBIAN_BOOKWORM_EXTRA_DIRECTIVES = [
+  {
+    name: 'max_headers',
+    module: 'ngx_http_header_count_module',
+    family: 'http',
+    contexts: ['http', 'http:server'],
+    arity: { kind: 'counts', counts: [1] },
+    block: false,
+  },
+] as const;

@@ -1,0 +1,346 @@
+#!/usr/bin/env node
+/**
+ * Reads nginx's `ngx_command_t` tables from its C sources and writes them as JSON: for every
+ * directive its name, module, module family, contexts (from the NGX_*_CONF flags), argument
+ * count (NGX_CONF_TAKE* / FLAG / 1MORE / 2MORE / ANY / NOARGS), whether it takes a block and
+ * what its block body is, and the preprocessor conditions it is compiled under.
+ *
+ * Usage:
+ *   node scripts/schema/extract-commands.mjs --src <nginx source tree> [--out file.json]
+ *   node scripts/schema/extract-commands.mjs --git <nginx .git dir> --refs <ref,ref,...> [--out file.json]
+ *
+ * With several refs (oldest first) the tables are merged: each distinct form of a directive
+ * gets `since`/`until` versions (read from src/core/nginx.h of each ref). A form present in the
+ * first ref has no `since`; one present in the last has no `until`. Refs must be on one line of
+ * development (mainline), so that "since" means the same in every later version.
+ *
+ * The output is data about nginx (names and flags), not nginx code.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+/** Module type → family, and per family the flag → context mapping used by ngx_conf_handler. */
+const FAMILY_OF_TYPE = {
+  NGX_CORE_MODULE: 'core',
+  NGX_CONF_MODULE: 'conf',
+  NGX_EVENT_MODULE: 'event',
+  NGX_HTTP_MODULE: 'http',
+  NGX_MAIL_MODULE: 'mail',
+  NGX_STREAM_MODULE: 'stream',
+};
+
+const ALL_CONTEXTS = [
+  'main', 'events', 'mail', 'mail:server', 'http', 'http:server', 'http:location', 'http:if-server',
+  'http:if-location', 'http:limit_except', 'http:upstream', 'stream', 'stream:server', 'stream:upstream',
+];
+
+const CONTEXT_FLAGS = {
+  core: { NGX_MAIN_CONF: ['main'] },
+  conf: { NGX_ANY_CONF: ALL_CONTEXTS },
+  event: { NGX_EVENT_CONF: ['events'] },
+  http: {
+    NGX_HTTP_MAIN_CONF: ['http'],
+    NGX_HTTP_SRV_CONF: ['http:server'],
+    NGX_HTTP_LOC_CONF: ['http:location'],
+    NGX_HTTP_UPS_CONF: ['http:upstream'],
+    NGX_HTTP_SIF_CONF: ['http:if-server'],
+    NGX_HTTP_LIF_CONF: ['http:if-location'],
+    NGX_HTTP_LMT_CONF: ['http:limit_except'],
+  },
+  mail: { NGX_MAIL_MAIN_CONF: ['mail'], NGX_MAIL_SRV_CONF: ['mail:server'] },
+  stream: {
+    NGX_STREAM_MAIN_CONF: ['stream'],
+    NGX_STREAM_SRV_CONF: ['stream:server'],
+    NGX_STREAM_UPS_CONF: ['stream:upstream'],
+  },
+};
+
+/** Flags that do not describe contexts or arguments. */
+const IGNORED_FLAGS = new Set(['NGX_DIRECT_CONF']);
+
+const COUNT_FLAGS = {
+  NGX_CONF_NOARGS: [0],
+  NGX_CONF_TAKE1: [1],
+  NGX_CONF_TAKE2: [2],
+  NGX_CONF_TAKE3: [3],
+  NGX_CONF_TAKE4: [4],
+  NGX_CONF_TAKE5: [5],
+  NGX_CONF_TAKE6: [6],
+  NGX_CONF_TAKE7: [7],
+  NGX_CONF_TAKE12: [1, 2],
+  NGX_CONF_TAKE13: [1, 3],
+  NGX_CONF_TAKE23: [2, 3],
+  NGX_CONF_TAKE123: [1, 2, 3],
+  NGX_CONF_TAKE1234: [1, 2, 3, 4],
+};
+
+/**
+ * What a block directive's body is. Keyed by `module name`; bodies not listed here are
+ * handled by the directive's own parser (types, map, geo, ...) and are `raw`.
+ */
+const BODIES = {
+  'ngx_events_module events': 'events',
+  'ngx_http_module http': 'http',
+  'ngx_mail_module mail': 'mail',
+  'ngx_stream_module stream': 'stream',
+  'ngx_http_core_module server': 'http:server',
+  'ngx_http_core_module location': 'http:location',
+  'ngx_http_core_module limit_except': 'http:limit_except',
+  'ngx_http_upstream_module upstream': 'http:upstream',
+  'ngx_mail_core_module server': 'mail:server',
+  'ngx_stream_core_module server': 'stream:server',
+  'ngx_stream_upstream_module upstream': 'stream:upstream',
+};
+
+/** `if` opens a different context depending on where it stands. */
+const BODIES_BY_CONTEXT = {
+  'ngx_http_rewrite_module if': { 'http:server': 'http:if-server', 'http:location': 'http:if-location' },
+};
+
+function parseArgs(argv) {
+  const opts = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--src' || a === '--git' || a === '--refs' || a === '--out') opts[a.slice(2)] = argv[++i];
+    else if (a === '-h' || a === '--help') opts.help = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return opts;
+}
+
+function listCFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir)) {
+    const p = path.join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...listCFiles(p));
+    else if (entry.endsWith('.c')) out.push(p);
+  }
+  return out.sort();
+}
+
+function readVersion(root) {
+  const h = readFileSync(path.join(root, 'src/core/nginx.h'), 'utf8');
+  const m = /#define\s+NGINX_VERSION\s+"([\d.]+)"/.exec(h);
+  if (!m) throw new Error('NGINX_VERSION not found in src/core/nginx.h');
+  return m[1];
+}
+
+/** Module definitions: `ngx_module_t name = { NGX_MODULE_V1, ctx, commands, type, ...`. */
+function parseModules(text) {
+  const modules = [];
+  const re = /ngx_module_t\s+(\w+)\s*=\s*\{\s*NGX_MODULE_V1\s*,\s*[^,]+,\s*(\w+)\s*,\s*(\w+)\s*,/g;
+  for (const m of text.matchAll(re)) modules.push({ name: m[1], commands: m[2], type: m[3] });
+  return modules;
+}
+
+/**
+ * Command arrays with the preprocessor conditions in force for each entry. Only the
+ * `#if`/`#ifdef`/`#else`/`#endif` lines inside the array matter: the arrays do not sit inside
+ * conditionals themselves except where the whole file is optional (a module the build omits).
+ */
+function parseCommandArrays(text) {
+  const arrays = new Map();
+  const start = /ngx_command_t\s+(\w+)\s*\[\]\s*=\s*\{/g;
+  for (const m of text.matchAll(start)) {
+    const body = text.slice(m.index + m[0].length, text.indexOf('ngx_null_command', m.index));
+    const entries = [];
+    const conds = [];
+    const lines = body.split('\n');
+    let pending = null; // text of the entry being read
+    for (const line of lines) {
+      const pp = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/.exec(line);
+      if (pp) {
+        const [, kw, rest] = pp;
+        const expr = rest.trim();
+        if (kw === 'if') conds.push(expr);
+        else if (kw === 'ifdef') conds.push(`(${expr})`);
+        else if (kw === 'ifndef') conds.push(`!(${expr})`);
+        else if (kw === 'else') conds.push(`!${conds.pop()}`);
+        else if (kw === 'elif') {
+          const prev = conds.pop();
+          conds.push(`!${prev} && ${expr}`);
+        } else conds.pop();
+        continue;
+      }
+      if (pending === null) {
+        const s = /\{\s*ngx_string\("([^"]+)"\)\s*,(.*)$/.exec(line);
+        if (!s) continue;
+        pending = { name: s[1], flags: s[2], cond: [...conds] };
+      } else {
+        pending.flags += ' ' + line;
+      }
+      const comma = pending.flags.indexOf(',');
+      if (comma >= 0) {
+        const flags = pending.flags.slice(0, comma).split('|').map((f) => f.trim()).filter(Boolean);
+        entries.push({ name: pending.name, flags, cond: pending.cond });
+        pending = null;
+      }
+    }
+    arrays.set(m[1], entries);
+  }
+  return arrays;
+}
+
+function arityOf(flags, where) {
+  if (flags.includes('NGX_CONF_ANY')) return { kind: 'any' };
+  if (flags.includes('NGX_CONF_FLAG')) return { kind: 'flag' };
+  if (flags.includes('NGX_CONF_1MORE')) return { kind: 'min', min: 1 };
+  if (flags.includes('NGX_CONF_2MORE')) return { kind: 'min', min: 2 };
+  const counts = new Set();
+  for (const f of flags) for (const n of COUNT_FLAGS[f] ?? []) counts.add(n);
+  if (counts.size === 0) throw new Error(`${where}: no argument flag in ${flags.join('|')}`);
+  return { kind: 'counts', counts: [...counts].sort((a, b) => a - b) };
+}
+
+const ARG_FLAGS = new Set([
+  'NGX_CONF_ANY', 'NGX_CONF_FLAG', 'NGX_CONF_1MORE', 'NGX_CONF_2MORE', 'NGX_CONF_BLOCK',
+  ...Object.keys(COUNT_FLAGS),
+]);
+
+function contextsOf(family, flags, where) {
+  const map = CONTEXT_FLAGS[family];
+  const out = new Set();
+  for (const f of flags) {
+    if (ARG_FLAGS.has(f) || IGNORED_FLAGS.has(f)) continue;
+    const ctx = map[f];
+    if (!ctx) throw new Error(`${where}: flag ${f} is not a ${family} context`);
+    for (const c of ctx) out.add(c);
+  }
+  return ALL_CONTEXTS.filter((c) => out.has(c));
+}
+
+/** All directives of one source tree. */
+export function extractTree(root) {
+  const version = readVersion(root);
+  const directives = [];
+  const modules = [];
+  for (const file of listCFiles(path.join(root, 'src'))) {
+    // Comments would get in the way of the simple patterns below.
+    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ');
+    const defs = parseModules(text);
+    if (defs.length === 0) continue;
+    const arrays = parseCommandArrays(text);
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    for (const mod of defs) {
+      const family = FAMILY_OF_TYPE[mod.type];
+      if (!family) throw new Error(`${rel}: unknown module type ${mod.type} of ${mod.name}`);
+      modules.push({ name: mod.name, family, file: rel });
+      if (mod.commands === 'NULL') continue;
+      const entries = arrays.get(mod.commands);
+      if (!entries) throw new Error(`${rel}: command array ${mod.commands} of ${mod.name} not found`);
+      for (const e of entries) {
+        const where = `${rel}: ${e.name}`;
+        const block = e.flags.includes('NGX_CONF_BLOCK');
+        const d = {
+          name: e.name,
+          module: mod.name,
+          family,
+          contexts: contextsOf(family, e.flags, where),
+          arity: arityOf(e.flags, where),
+          block,
+        };
+        if (block) {
+          const key = `${mod.name} ${e.name}`;
+          if (BODIES_BY_CONTEXT[key]) {
+            d.bodyIn = BODIES_BY_CONTEXT[key];
+            d.body = Object.values(BODIES_BY_CONTEXT[key]).at(-1);
+          } else d.body = BODIES[key] ?? 'raw';
+        }
+        if (e.cond.length) d.cond = e.cond.join(' && ');
+        directives.push(d);
+      }
+    }
+  }
+  return { version, modules, directives };
+}
+
+function withGitTree(gitDir, ref, fn) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nginx-src-'));
+  try {
+    const tar = execFileSync('git', ['--git-dir', gitDir, 'archive', ref, 'src'], { maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+    return fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Merges per-version tables into records with since/until ranges. */
+export function merge(trees) {
+  const versions = trees.map((t) => t.version);
+  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.cond]);
+  const seen = new Map(); // key → { record, present: boolean[] }
+  trees.forEach((t, i) => {
+    for (const d of t.directives) {
+      const k = keyOf(d);
+      if (!seen.has(k)) seen.set(k, { record: d, present: versions.map(() => false) });
+      seen.get(k).present[i] = true;
+    }
+  });
+  const rangesOf = (present) => {
+    const ranges = [];
+    for (let i = 0; i < present.length; i++) {
+      if (!present[i] || (i > 0 && present[i - 1])) continue;
+      let j = i;
+      while (j + 1 < present.length && present[j + 1]) j++;
+      const r = {};
+      if (i > 0) r.since = versions[i];
+      if (j < present.length - 1) r.until = versions[j + 1];
+      ranges.push(r);
+    }
+    return ranges;
+  };
+  const directives = [];
+  for (const { record, present } of seen.values()) {
+    for (const r of rangesOf(present)) directives.push({ ...record, ...r });
+  }
+  const modSeen = new Map();
+  trees.forEach((t, i) => {
+    for (const m of t.modules) {
+      const k = `${m.name} ${m.family}`;
+      if (!modSeen.has(k)) modSeen.set(k, { record: m, present: versions.map(() => false) });
+      modSeen.get(k).present[i] = true;
+    }
+  });
+  const modules = [];
+  for (const { record, present } of modSeen.values()) {
+    for (const r of rangesOf(present)) modules.push({ ...record, ...r });
+  }
+  const byName = (a, b) => (a.module + ' ' + a.name < b.module + ' ' + b.name ? -1 : a.module + ' ' + a.name > b.module + ' ' + b.name ? 1 : 0);
+  directives.sort(byName);
+  modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { versions, modules, directives };
+}
+
+function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  if (opts.help || (!opts.src && !(opts.git && opts.refs))) {
+    console.error('usage: extract-commands.mjs (--src DIR | --git GITDIR --refs REF[,REF...]) [--out FILE]');
+    process.exit(opts.help ? 0 : 2);
+  }
+  let trees;
+  if (opts.src) trees = [extractTree(opts.src)];
+  else {
+    trees = opts.refs.split(',').map((ref) => {
+      const t = withGitTree(opts.git, ref, extractTree);
+      console.error(`${ref}: nginx ${t.version}, ${t.modules.length} modules, ${t.directives.length} directives`);
+      return t;
+    });
+  }
+  const merged = merge(trees);
+  const json = JSON.stringify(
+    { source: 'nginx/nginx ngx_command_t tables', generator: 'scripts/schema/extract-commands.mjs', ...merged },
+    null,
+    0,
+  )
+    // One record per line keeps diffs of regenerated data readable.
+    .replace(/\},\{"name"/g, '},\n{"name"');
+  if (opts.out) writeFileSync(opts.out, json + '\n');
+  else process.stdout.write(json + '\n');
+}
+
+// Runs as a script; tests import extractTree and merge.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();
