@@ -81,9 +81,7 @@ if (want('fmt')) {
   const plugin = path.join(root, 'node_modules/prettier-plugin-nginx');
   let prettier = null;
   if (fs.existsSync(prettierBin) && fs.existsSync(plugin)) {
-    const saved = runs;
-    prettier = measureOnce(['sh', '-c', `"${node}" "${prettierBin}" --plugin prettier-plugin-nginx "${mailconfFile}" > /dev/null`]);
-    void saved;
+    prettier = measureOnce(['sh', '-c', `"${node}" "${prettierBin}" --plugin prettier-plugin-nginx --parser nginx "${mailconfFile}" > /dev/null`]);
     console.log(`prettier-plugin-nginx:   ${fmtS(prettier.best)}  peak ${mb(prettier.maxrss_kib)}`);
   } else {
     console.log('prettier-plugin-nginx is not installed: fmt ratio skipped');
@@ -92,9 +90,12 @@ if (want('fmt')) {
   console.log(`${'mailconf fmt:'.padEnd(24)} ${fmtS(fmt.best)}  peak ${mb(fmt.maxrss_kib)}${speedup}`);
 }
 
+/** One run only: the reference formatter takes seconds. */
 function measureOnce(cmd) {
   const r = spawnSync('python3', [path.join(root, 'bench/measure.py'), '1', ...cmd], { encoding: 'utf8' });
-  return JSON.parse(r.stdout.trim().split('\n').pop());
+  const v = JSON.parse(r.stdout.trim().split('\n').pop());
+  if (v.error !== undefined) throw new Error(`${cmd.join(' ')} exited ${v.error}`);
+  return v;
 }
 
 for (const [name, file] of [
