@@ -10,12 +10,14 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateConfig, writeConfig } from './generate.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const tmp = path.join(root, '.bench-tmp');
+// Not a dot-directory: prettier skips files inside those.
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-bench-'));
 const node = process.execPath;
 const cli = path.join(root, 'packages/cli/bin/mailconf.js');
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -33,7 +35,6 @@ function measure(cmd) {
 const fmtS = (s) => `${s.toFixed(3)} s`;
 const mb = (kib) => `${(kib / 1024).toFixed(1)} MiB`;
 
-fs.rmSync(tmp, { recursive: true, force: true });
 const prefix = path.join(tmp, 'nginx');
 fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
 const nginxFile = writeConfig(prefix, 'bench.conf', generateConfig(6000, { prefix }));
