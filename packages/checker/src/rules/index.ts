@@ -37,6 +37,8 @@ import resolverWithoutValid from './resolver-without-valid.js';
 import listenWithoutPort from './listen-without-port.js';
 import nulByte from './nul-byte.js';
 import listenParameters from './listen-parameters.js';
+import redundantDefault from './redundant-default.js';
+import unusedProtocolDirective from './unused-protocol-directive.js';
 
 export const rules: readonly Rule[] = [
   unknownDirective,
@@ -72,6 +74,8 @@ export const rules: readonly Rule[] = [
   resolverWithoutValid,
   listenWithoutPort,
   nulByte,
+  redundantDefault,
+  unusedProtocolDirective,
 ];
 
 /** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */

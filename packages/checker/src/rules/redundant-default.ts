@@ -1,0 +1,72 @@
+import type { ValueType } from '@mailconf/schema';
+import { defineRule } from '../rule.js';
+import { removeStatementFix } from '../fixes.js';
+import { cstr } from '../mail/listen.js';
+import { atoi, flag, size, timeMs, timeSec } from '../values.js';
+import type { Entry } from '../walk.js';
+
+/** Lint: setting a value the directive already has. */
+export default defineRule({
+  meta: {
+    id: 'redundant-default',
+    description: 'A directive set to the value it already has (its default, or what the server inherits)',
+    kind: 'lint',
+    severity: 'info',
+    fixable: true,
+    docs: `A directive in \`mail {}\` that repeats nginx's default, or one in a \`server {}\` that repeats
+what the server inherits from \`mail {}\` (or the default), changes nothing. It is harmless but
+makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by value, so
+\`timeout 1m\` repeats the default \`60s\`.`,
+  },
+  stage: 'value',
+  directive(entry, ctx) {
+    const spec = entry.spec;
+    const d = entry.directive;
+    if (!spec?.value || d.args.length !== 1 || !entry.context?.startsWith('mail') || d.block) return;
+    const canon = canonical(spec.value);
+    if (!canon) return;
+    const mine = canon(cstr(d.args[0]!.value));
+    if (mine === null) return;
+    let inherited: string | null = null;
+    let from = 'its default';
+    if (entry.context === 'mail:server') {
+      const mailLevel = (entry.parent?.parent?.children ?? []).filter((e) => e.directive.name === d.name && e.directive.args.length === 1);
+      const last: Entry | undefined = mailLevel[mailLevel.length - 1];
+      if (last) {
+        inherited = canon(cstr(last.directive.args[0]!.value));
+        from = `what it inherits from mail {} (line ${last.directive.line})`;
+      }
+    }
+    if (inherited === null) {
+      const dflt = spec.default;
+      if (!dflt || /\s/.test(dflt)) return;
+      inherited = canon(dflt);
+    }
+    if (inherited === null || inherited !== mine) return;
+    const file = ctx.set.files.get(entry.file);
+    ctx.report({
+      entry,
+      message: `"${d.name} ${d.args[0]!.raw}" repeats ${from}`,
+      ...(file ? { fix: removeStatementFix(entry, file.source, `remove "${d.name}"`) } : {}),
+    });
+  },
+});
+
+/** A comparable form of one value, or null when the kind is not compared. */
+function canonical(v: ValueType): ((s: string) => string | null) | null {
+  const str = (x: bigint | boolean | null) => (x === null ? null : String(x));
+  switch (v.type) {
+    case 'time':
+      return (s) => str(v.unit === 'ms' ? timeMs(s) : timeSec(s));
+    case 'size':
+      return (s) => str(size(s));
+    case 'number':
+      return (s) => str(atoi(s));
+    case 'flag':
+      return (s) => str(flag(s));
+    case 'enum':
+      return (s) => (v.caseSensitive ? s : s.toLowerCase());
+    default:
+      return null;
+  }
+}
