@@ -81,8 +81,6 @@ export interface CheckOptions {
   context?: 'main' | 'events' | 'mail' | 'server' | 'http' | 'stream';
   /** Per-rule levels. */
   rules?: Record<string, RuleLevel>;
-  /** Check that referenced files (certificates, password files, include targets) exist. */
-  checkFiles?: boolean;
 }
 
 export function defineRule(rule: Rule): Rule {
