@@ -1,0 +1,2 @@
+/** Shared byte constants. */
+export const EMPTY = Buffer.alloc(0);

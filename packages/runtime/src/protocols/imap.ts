@@ -1,0 +1,226 @@
+/**
+ * IMAP before authentication (proxy-runtime.md §2): greeting, CAPABILITY, NOOP, LOGOUT,
+ * STARTTLS, LOGIN and AUTHENTICATE, replies tagged with the client's tag, literals
+ * answered with `+ OK`. Mirrors nginx's handler step for step, quirks included (a LOGIN
+ * username that fails to decode is answered untagged; `AUTHENTICATE EXTERNAL <ir>` is
+ * accepted even when EXTERNAL is not enabled).
+ */
+import { Parse } from './command-buffer.js';
+import { ImapCommand, parseImapCommand } from './imap-parser.js';
+import { chooseMechanism, cramChallenge, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { AuthBit } from '../server-config.js';
+import { EMPTY } from '../bytes.js';
+import type { ProtocolDriver, Session } from '../session.js';
+import { CommandBuffer } from './command-buffer.js';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+const GREETING = b('* OK IMAP4 ready\r\n');
+const OK = b('OK completed\r\n');
+const NEXT = b('+ OK\r\n');
+const PLAIN_NEXT = b('+ \r\n');
+const USERNAME = b('+ VXNlcm5hbWU6\r\n');
+const PASSWORD = b('+ UGFzc3dvcmQ6\r\n');
+const BYE = b('* BYE\r\n');
+const INVALID = b('BAD invalid command\r\n');
+const STAR = b('* ');
+
+export const ImapState = { Start: 0, AuthLoginUsername: 1, AuthLoginPassword: 2, AuthPlain: 3, AuthCramMd5: 4, AuthExternal: 5 } as const;
+
+type Result = SaslOutcome | 'error';
+
+/** `starttls only` on a plaintext connection refuses authentication commands. */
+export function starttlsOnly(s: Session): boolean {
+  return !s.tls && s.srv.starttls === 'only';
+}
+
+function initProtocol(s: Session, timedOut: boolean): void {
+  s.action = 'in auth state';
+  if (timedOut) return s.timedOutClose();
+  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer);
+  s.mailState = ImapState.Start;
+  s.readHandler = (t) => authState(s, t);
+  authState(s, false);
+}
+
+function tagBytes(s: Session): Buffer {
+  const t = s.ps.tag;
+  return (t.src ?? s.buffer!.data).subarray(t.off, t.off + t.len);
+}
+
+function authState(s: Session, timedOut: boolean): void {
+  if (timedOut) return s.timedOutClose();
+  if (s.out) {
+    s.blocked = true;
+    return;
+  }
+  s.blocked = false;
+  const rc = s.readCommand();
+  if (rc === 'again' || rc === 'closed') return;
+
+  const info = (m: string) => s.info(m);
+  let tag = true;
+  let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';
+  s.text = null;
+  s.out = OK;
+
+  if (rc === Parse.Ok) {
+    switch (s.mailState) {
+      case ImapState.Start:
+        switch (s.ps.command) {
+          case ImapCommand.Login:
+            r = login(s);
+            break;
+          case ImapCommand.Authenticate:
+            r = authenticate(s);
+            tag = r !== 'ok';
+            break;
+          case ImapCommand.Capability:
+            s.text = capability(s);
+            break;
+          case ImapCommand.Logout:
+            s.quit = true;
+            s.text = BYE;
+            break;
+          case ImapCommand.Noop:
+            break;
+          case ImapCommand.Starttls:
+            r = starttls(s);
+            break;
+          default:
+            r = 'invalid';
+        }
+        break;
+      case ImapState.AuthLoginUsername:
+        r = saslLoginUsername(s, s.arg(0), info);
+        tag = false;
+        s.out = PASSWORD;
+        s.mailState = ImapState.AuthLoginPassword;
+        break;
+      case ImapState.AuthLoginPassword:
+        r = saslLoginPassword(s, s.arg(0), info);
+        break;
+      case ImapState.AuthPlain:
+        r = saslPlain(s, s.arg(0), info);
+        break;
+      case ImapState.AuthCramMd5:
+        r = saslCramMd5(s, s.arg(0), info);
+        break;
+      case ImapState.AuthExternal:
+        r = saslExternal(s, s.arg(0), info);
+        break;
+    }
+  } else if (rc === Parse.ImapNext) {
+    tag = false;
+    s.out = NEXT;
+  }
+
+  const buf = s.buffer!;
+  if (buf.pos < buf.last) s.blocked = true;
+
+  switch (r) {
+    case 'done':
+      s.auth();
+      return;
+    case 'error':
+      s.internalServerError();
+      return;
+    case 'invalid':
+      s.ps.state = 0;
+      s.out = INVALID;
+      s.mailState = ImapState.Start;
+      break;
+  }
+
+  if (tag) {
+    if (s.ps.tag.len === 0) s.ps.tag = { src: STAR, off: 0, len: STAR.length };
+    s.out = Buffer.concat([s.text ?? EMPTY, tagBytes(s), s.out]);
+  }
+
+  if (rc !== Parse.ImapNext) {
+    s.resetArgs();
+    if (s.ps.state) {
+      // AUTHENTICATE continues: keep the tag, the next line is the client's response
+      s.ps.argStart = buf.pos;
+    } else {
+      buf.rewindIfConsumed();
+      s.ps.tag = { ...s.ps.tag, len: 0 };
+    }
+  }
+  s.send();
+}
+
+function login(s: Session): Result {
+  if (starttlsOnly(s)) return 'invalid';
+  if (s.argCount !== 2 || s.arg(0).length === 0) return 'invalid';
+  s.login = Buffer.from(s.arg(0));
+  s.passwd = Buffer.from(s.arg(1));
+  return 'done';
+}
+
+function authenticate(s: Session): Result {
+  if (starttlsOnly(s)) return 'invalid';
+  const info = (m: string) => s.info(m);
+  const args = s.ps.args.map((_, i) => s.arg(i));
+  const bits = s.srv.authMethods;
+  switch (chooseMechanism(args)) {
+    case 'login':
+      s.out = USERNAME;
+      s.mailState = ImapState.AuthLoginUsername;
+      return 'ok';
+    case 'login-username':
+      s.out = PASSWORD;
+      s.mailState = ImapState.AuthLoginPassword;
+      return saslLoginUsername(s, s.arg(1), info);
+    case 'plain':
+      s.out = PLAIN_NEXT;
+      s.mailState = ImapState.AuthPlain;
+      return 'ok';
+    case 'plain-ir':
+      return saslPlain(s, s.arg(1), info);
+    case 'cram-md5':
+      if (!(bits & AuthBit.CramMd5)) return 'invalid';
+      s.salt ??= makeSalt(s.srv.serverName);
+      s.out = cramChallenge('+ ', s.salt);
+      s.mailState = ImapState.AuthCramMd5;
+      return 'ok';
+    case 'external':
+      if (!(bits & AuthBit.External)) return 'invalid';
+      s.out = USERNAME;
+      s.mailState = ImapState.AuthExternal;
+      return 'ok';
+    case 'external-ir':
+      // nginx decodes an initial response before looking at imap_auth
+      return saslExternal(s, s.arg(1), info);
+    default:
+      return 'invalid';
+  }
+}
+
+function capability(s: Session): Buffer {
+  const c = s.srv.imap;
+  if (!s.tls) {
+    if (s.srv.starttls === 'on') return c.starttlsCapability;
+    if (s.srv.starttls === 'only') return c.starttlsOnlyCapability;
+  }
+  return c.capability;
+}
+
+function starttls(s: Session): Result {
+  if (!s.tls && s.srv.starttls !== 'off' && s.canStarttls()) {
+    s.buffer!.rewind();
+    s.beginStarttls();
+    return 'ok';
+  }
+  return 'invalid';
+}
+
+export const imap: ProtocolDriver = {
+  initSession(s) {
+    s.out = GREETING;
+    s.readHandler = (t) => initProtocol(s, t);
+    s.readTimer.set(s.srv.timeout);
+    s.send();
+  },
+  authState,
+  parse: parseImapCommand,
+};

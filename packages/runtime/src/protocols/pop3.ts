@@ -1,0 +1,238 @@
+/**
+ * POP3 before authentication (proxy-runtime.md §3): greeting (with the APOP salt when apop
+ * or cram-md5 is enabled), USER/PASS, APOP, AUTH (listing and mechanisms), CAPA, NOOP,
+ * QUIT, STLS; a 128-byte command buffer. Mirrors nginx's handler.
+ */
+import { Parse } from './command-buffer.js';
+import { Pop3Command, parsePop3Command } from './line-parser.js';
+import { AuthMethod, chooseMechanism, cramChallenge, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { AuthBit } from '../server-config.js';
+import type { ProtocolDriver, Session } from '../session.js';
+import { CommandBuffer } from './command-buffer.js';
+import { starttlsOnly } from './imap.js';
+
+const b = (s: string) => Buffer.from(s, 'latin1');
+const GREETING = b('+OK POP3 ready\r\n');
+const OK = b('+OK\r\n');
+const NEXT = b('+ \r\n');
+const USERNAME = b('+ VXNlcm5hbWU6\r\n');
+const PASSWORD = b('+ UGFzc3dvcmQ6\r\n');
+const INVALID = b('-ERR invalid command\r\n');
+
+export const Pop3State = { Start: 0, User: 1, Passwd: 2, AuthLoginUsername: 3, AuthLoginPassword: 4, AuthPlain: 5, AuthCramMd5: 6, AuthExternal: 7 } as const;
+
+type Result = SaslOutcome | 'error';
+
+function initProtocol(s: Session, timedOut: boolean): void {
+  s.action = 'in auth state';
+  if (timedOut) return s.timedOutClose();
+  if (!s.buffer) s.buffer = new CommandBuffer(128);
+  s.mailState = Pop3State.Start;
+  s.readHandler = (t) => authState(s, t);
+  authState(s, false);
+}
+
+function authState(s: Session, timedOut: boolean): void {
+  if (timedOut) return s.timedOutClose();
+  if (s.out) {
+    s.blocked = true;
+    return;
+  }
+  s.blocked = false;
+  const rc = s.readCommand();
+  if (rc === 'again' || rc === 'closed') return;
+
+  const info = (m: string) => s.info(m);
+  let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';
+  s.out = OK;
+
+  if (rc === Parse.Ok) {
+    switch (s.mailState) {
+      case Pop3State.Start:
+        switch (s.ps.command) {
+          case Pop3Command.User:
+            r = user(s);
+            break;
+          case Pop3Command.Capa:
+            s.out = capa(s, true);
+            break;
+          case Pop3Command.Apop:
+            r = apop(s);
+            break;
+          case Pop3Command.Auth:
+            r = auth(s);
+            break;
+          case Pop3Command.Quit:
+            s.quit = true;
+            break;
+          case Pop3Command.Noop:
+            break;
+          case Pop3Command.Stls:
+            r = stls(s);
+            break;
+          default:
+            r = 'invalid';
+        }
+        break;
+      case Pop3State.User:
+        switch (s.ps.command) {
+          case Pop3Command.Pass:
+            r = pass(s);
+            break;
+          case Pop3Command.Capa:
+            s.out = capa(s, false);
+            break;
+          case Pop3Command.Quit:
+            s.quit = true;
+            break;
+          case Pop3Command.Noop:
+            break;
+          default:
+            r = 'invalid';
+        }
+        break;
+      case Pop3State.Passwd:
+        break;
+      case Pop3State.AuthLoginUsername:
+        r = saslLoginUsername(s, s.arg(0), info);
+        s.out = PASSWORD;
+        s.mailState = Pop3State.AuthLoginPassword;
+        break;
+      case Pop3State.AuthLoginPassword:
+        r = saslLoginPassword(s, s.arg(0), info);
+        break;
+      case Pop3State.AuthPlain:
+        r = saslPlain(s, s.arg(0), info);
+        break;
+      case Pop3State.AuthCramMd5:
+        r = saslCramMd5(s, s.arg(0), info);
+        break;
+      case Pop3State.AuthExternal:
+        r = saslExternal(s, s.arg(0), info);
+        break;
+    }
+  }
+
+  const buf = s.buffer!;
+  if (buf.pos < buf.last) s.blocked = true;
+
+  switch (r) {
+    case 'done':
+      s.auth();
+      return;
+    case 'error':
+      s.internalServerError();
+      return;
+    case 'invalid':
+      s.mailState = Pop3State.Start;
+      s.ps.state = 0;
+      s.out = INVALID;
+      break;
+  }
+  s.resetArgs();
+  buf.rewindIfConsumed();
+  if (s.ps.state) s.ps.argStart = buf.pos;
+  s.send();
+}
+
+function user(s: Session): Result {
+  if (starttlsOnly(s)) return 'invalid';
+  if (s.argCount !== 1) return 'invalid';
+  s.login = Buffer.from(s.arg(0));
+  s.mailState = Pop3State.User;
+  return 'ok';
+}
+
+function pass(s: Session): Result {
+  if (s.argCount !== 1) return 'invalid';
+  s.passwd = Buffer.from(s.arg(0));
+  return 'done';
+}
+
+function capa(s: Session, stls: boolean): Buffer {
+  const c = s.srv.pop3;
+  if (stls && !s.tls) {
+    if (s.srv.starttls === 'on') return c.starttlsCapability;
+    if (s.srv.starttls === 'only') return c.starttlsOnlyCapability;
+  }
+  return c.capability;
+}
+
+function stls(s: Session): Result {
+  if (!s.tls && s.srv.starttls !== 'off' && s.canStarttls()) {
+    s.buffer!.rewind();
+    s.beginStarttls();
+    return 'ok';
+  }
+  return 'invalid';
+}
+
+function apop(s: Session): Result {
+  if (starttlsOnly(s)) return 'invalid';
+  if (s.argCount !== 2) return 'invalid';
+  if (!(s.srv.authMethods & AuthBit.Apop)) return 'invalid';
+  s.login = Buffer.from(s.arg(0));
+  s.passwd = Buffer.from(s.arg(1));
+  s.authMethod = AuthMethod.Apop;
+  return 'done';
+}
+
+function auth(s: Session): Result {
+  if (starttlsOnly(s)) return 'invalid';
+  if (s.argCount === 0) {
+    s.out = s.srv.pop3.authCapability;
+    s.ps.state = 0;
+    return 'ok';
+  }
+  const info = (m: string) => s.info(m);
+  const args = s.ps.args.map((_, i) => s.arg(i));
+  const bits = s.srv.authMethods;
+  switch (chooseMechanism(args)) {
+    case 'login':
+      s.out = USERNAME;
+      s.mailState = Pop3State.AuthLoginUsername;
+      return 'ok';
+    case 'login-username':
+      s.out = PASSWORD;
+      s.mailState = Pop3State.AuthLoginPassword;
+      return saslLoginUsername(s, s.arg(1), info);
+    case 'plain':
+      s.out = NEXT;
+      s.mailState = Pop3State.AuthPlain;
+      return 'ok';
+    case 'plain-ir':
+      return saslPlain(s, s.arg(1), info);
+    case 'cram-md5':
+      if (!(bits & AuthBit.CramMd5)) return 'invalid';
+      // the salt of the greeting (cram-md5 enabled implies one was made)
+      s.salt ??= makeSalt(s.srv.serverName);
+      s.out = cramChallenge('+ ', s.salt);
+      s.mailState = Pop3State.AuthCramMd5;
+      return 'ok';
+    case 'external':
+      if (!(bits & AuthBit.External)) return 'invalid';
+      s.out = USERNAME;
+      s.mailState = Pop3State.AuthExternal;
+      return 'ok';
+    case 'external-ir':
+      return saslExternal(s, s.arg(1), info);
+    default:
+      return 'invalid';
+  }
+}
+
+export const pop3: ProtocolDriver = {
+  initSession(s) {
+    if (s.srv.authMethods & (AuthBit.Apop | AuthBit.CramMd5)) {
+      s.salt = makeSalt(s.srv.serverName);
+      s.out = Buffer.concat([GREETING.subarray(0, GREETING.length - 2), Buffer.from(' '), s.salt]);
+    } else {
+      s.out = GREETING;
+    }
+    s.readHandler = (t) => initProtocol(s, t);
+    s.readTimer.set(s.srv.timeout);
+    s.send();
+  },
+  authState,
+  parse: (ps, b) => parsePop3Command(ps, b),
+};

@@ -1,0 +1,197 @@
+/**
+ * The SMTP client-host lookup (proxy-runtime.md §1.6) with nginx's own small resolver
+ * semantics: a PTR query for the client address, the name's characters checked, then A and
+ * AAAA queries that must give the client address back. UDP to the configured name servers
+ * (the next one after 5 s without an answer), `resolver_timeout` per lookup, answers cached
+ * for their TTL (or `valid=`). Errors are reported with nginx's codes and texts.
+ */
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import { randomInt } from 'node:crypto';
+import type { ResolverValue } from '@mailconf/checker';
+import { errnoText, errorCode } from './errno.js';
+import type { ErrorLog } from './error-log.js';
+import { ipv6Bytes } from './connection-setup.js';
+import { TEMPUNAVAIL, UNAVAILABLE, type ClientHostResolver } from './protocols/smtp.js';
+import type { Session } from './session.js';
+
+/** nginx's resolver error texts (ngx_resolver_strerror). */
+const STRERROR: Record<number, string> = {
+  1: 'Format error',
+  2: 'Server failure',
+  3: 'Host not found',
+  4: 'Unimplemented',
+  5: 'Operation refused',
+  110: 'Operation timed out',
+};
+const NXDOMAIN = 3;
+const TIMEDOUT = 110;
+const RESEND_MS = 5000;
+
+type Answer = { ok: true; names: string[]; addrs: string[]; ttl: number } | { ok: false; code: number };
+
+function encodeName(name: string): Buffer {
+  const parts = name.replace(/\.$/, '').split('.');
+  return Buffer.concat([...parts.map((p) => Buffer.concat([Buffer.from([p.length]), Buffer.from(p, 'latin1')])), Buffer.from([0])]);
+}
+
+function query(id: number, name: string, type: number): Buffer {
+  const head = Buffer.alloc(12);
+  head.writeUInt16BE(id, 0);
+  head.writeUInt16BE(0x0100, 2); // recursion desired
+  head.writeUInt16BE(1, 4);
+  const tail = Buffer.alloc(4);
+  tail.writeUInt16BE(type, 0);
+  tail.writeUInt16BE(1, 2);
+  return Buffer.concat([head, encodeName(name), tail]);
+}
+
+/** Reads a (possibly compressed) name at `off`; returns it and the offset after it. */
+function readName(m: Buffer, off: number): [string, number] {
+  const labels: string[] = [];
+  let end = -1;
+  for (let hops = 0; hops < 64; hops++) {
+    const len = m[off];
+    if (len === undefined) throw new Error('truncated');
+    if (len === 0) {
+      if (end === -1) end = off + 1;
+      return [labels.join('.'), end];
+    }
+    if ((len & 0xc0) === 0xc0) {
+      if (end === -1) end = off + 2;
+      off = ((len & 0x3f) << 8) | m[off + 1]!;
+      continue;
+    }
+    labels.push(m.toString('latin1', off + 1, off + 1 + len));
+    off += 1 + len;
+  }
+  throw new Error('name loop');
+}
+
+function parseAnswer(m: Buffer, id: number, type: number): Answer | null {
+  if (m.length < 12 || m.readUInt16BE(0) !== id) return null;
+  const rcode = m.readUInt16BE(2) & 0x0f;
+  if (rcode) return { ok: false, code: rcode };
+  const qd = m.readUInt16BE(4);
+  const an = m.readUInt16BE(6);
+  let off = 12;
+  try {
+    for (let i = 0; i < qd; i++) off = readName(m, off)[1] + 4;
+    const names: string[] = [];
+    const addrs: string[] = [];
+    let ttl = Infinity;
+    for (let i = 0; i < an; i++) {
+      off = readName(m, off)[1];
+      const t = m.readUInt16BE(off);
+      ttl = Math.min(ttl, m.readUInt32BE(off + 4));
+      const len = m.readUInt16BE(off + 8);
+      const rdata = off + 10;
+      if (t === type && t === 12) names.push(readName(m, rdata)[0]);
+      if (t === type && t === 1 && len === 4) addrs.push([...m.subarray(rdata, rdata + 4)].join('.'));
+      if (t === type && t === 28 && len === 16) addrs.push(hex16(m.subarray(rdata, rdata + 16)));
+      off = rdata + len;
+    }
+    return { ok: true, names, addrs, ttl: ttl === Infinity ? 0 : ttl };
+  } catch {
+    return { ok: false, code: 1 };
+  }
+}
+
+const hex16 = (b: Buffer) => Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2).toString(16)).join(':');
+
+function reverseName(ip: string): string {
+  if (net.isIPv4(ip)) return ip.split('.').reverse().join('.') + '.in-addr.arpa';
+  const hex = ipv6Bytes(ip).toString('hex');
+  return [...hex].reverse().join('.') + '.ip6.arpa';
+}
+
+/** A name nginx accepts from a PTR answer (RFC 1034 characters; Debian's 1.22.1 checks too). */
+const validHost = (name: string) => name.length > 0 && /^[A-Za-z0-9.-]+$/.test(name);
+
+export class Resolver {
+  private readonly cache = new Map<string, { answer: Answer; until: number }>();
+  private next = 0;
+
+  constructor(
+    private readonly value: ResolverValue,
+    private readonly timeoutMs: number,
+    private readonly mainLog: ErrorLog,
+  ) {}
+
+  /** One lookup of `name`/`type`, over the name servers in turn, bounded by `resolver_timeout`. */
+  lookup(name: string, type: number): Promise<Answer> {
+    const key = `${type} ${name.toLowerCase()}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.until > Date.now()) return Promise.resolve(cached.answer);
+    const servers = this.value.servers;
+    if (!servers.length) return Promise.resolve({ ok: false, code: TIMEDOUT });
+    return new Promise((resolve) => {
+      const id = randomInt(0, 65536);
+      const packet = query(id, name, type);
+      const sockets: dgram.Socket[] = [];
+      let done = false;
+      const finish = (a: Answer) => {
+        if (done) return;
+        done = true;
+        clearTimeout(overall);
+        clearInterval(resend);
+        for (const s of sockets) s.close();
+        const ttl = a.ok ? (this.value.valid ?? a.ttl * 1000) : (this.value.valid ?? 10_000);
+        if (a.ok || a.code !== TIMEDOUT) this.cache.set(key, { answer: a, until: Date.now() + ttl });
+        resolve(a);
+      };
+      const send = () => {
+        const server = servers[this.next++ % servers.length]!;
+        const sock = dgram.createSocket(net.isIPv6(server.host) ? 'udp6' : 'udp4');
+        sockets.push(sock);
+        sock.on('error', (err) => {
+          // nginx logs socket errors of its resolver without a session
+          this.mainLog.write('error', 'recv() failed', { errno: errnoText(errorCode(err)), context: ` while resolving, resolver: ${net.isIPv6(server.host) ? `[${server.host}]` : server.host}:${server.port}` });
+        });
+        sock.on('message', (m) => {
+          const a = parseAnswer(m, id, type);
+          if (a) finish(a);
+        });
+        sock.connect(server.port, server.host, () => sock.send(packet));
+      };
+      const overall = setTimeout(() => finish({ ok: false, code: TIMEDOUT }), this.timeoutMs);
+      const resend = setInterval(send, RESEND_MS);
+      send();
+    });
+  }
+
+  /** The ClientHostResolver the SMTP greeting step calls. */
+  readonly clientHost: ClientHostResolver = (s: Session, done: (host: Buffer) => void) => {
+    void this.resolveClient(s).then(done);
+  };
+
+  private async resolveClient(s: Session): Promise<Buffer> {
+    const ip = s.clientAddr;
+    const ptr = await this.lookup(reverseName(ip), 12);
+    if (s.closed) return UNAVAILABLE;
+    if (!ptr.ok || !ptr.names.length) {
+      const code = ptr.ok ? NXDOMAIN : ptr.code;
+      s.error(`${ip} could not be resolved (${code}: ${STRERROR[code] ?? 'Unknown error'})`);
+      return code === NXDOMAIN ? UNAVAILABLE : TEMPUNAVAIL;
+    }
+    const name = ptr.names[0]!;
+    if (!validHost(name)) {
+      s.error(Buffer.concat([Buffer.from(`${ip} resolved to invalid host name "`), Buffer.from(name, 'latin1'), Buffer.from('"')]));
+      return TEMPUNAVAIL;
+    }
+    s.action = 'in resolving client hostname';
+    const types = [...(this.value.ipv4 ? [1] : []), ...(this.value.ipv6 ? [28] : [])];
+    const answers = await Promise.all(types.map((t) => this.lookup(name, t)));
+    if (s.closed) return UNAVAILABLE;
+    const addrs = answers.flatMap((a) => (a.ok ? a.addrs : []));
+    if (!addrs.length) {
+      const failed = answers.find((a) => !a.ok) as { ok: false; code: number } | undefined;
+      const code = failed?.code ?? NXDOMAIN;
+      s.error(`"${name}" could not be resolved (${code}: ${STRERROR[code] ?? 'Unknown error'})`);
+      return code === NXDOMAIN ? UNAVAILABLE : TEMPUNAVAIL;
+    }
+    const client = net.isIPv6(ip) ? ipv6Bytes(ip).toString('hex') : ip;
+    const found = addrs.some((a) => (net.isIPv6(a) ? ipv6Bytes(a).toString('hex') : a) === client);
+    return found ? Buffer.from(name, 'latin1') : UNAVAILABLE;
+  }
+}
