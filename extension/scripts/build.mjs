@@ -13,6 +13,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
@@ -65,6 +66,18 @@ function copyGrammar() {
   fs.writeFileSync(target, text);
 }
 
+/**
+ * The formatter reads .editorconfig files with the `editorconfig` package, whose INI parser
+ * is WebAssembly loaded from next to the code: ship the .wasm beside dist/server.js.
+ */
+function copyWasm() {
+  const require = createRequire(path.join(repoRoot, 'packages/format/package.json'));
+  const source = path.join(path.dirname(require.resolve('@one-ini/wasm')), 'one_ini_bg.wasm');
+  if (!fs.existsSync(source)) fail(`cannot find ${relative(source)} (needed by editorconfig)`);
+  fs.mkdirSync(path.join(extensionDir, 'dist'), { recursive: true });
+  fs.copyFileSync(source, path.join(extensionDir, 'dist', 'one_ini_bg.wasm'));
+}
+
 /** @type {esbuild.BuildOptions} */
 const common = {
   absWorkingDir: extensionDir,
@@ -93,6 +106,7 @@ const builds = [
 ];
 
 copyGrammar();
+copyWasm();
 try {
   if (watch) {
     for (const options of builds) await (await esbuild.context(options)).watch();

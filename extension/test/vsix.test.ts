@@ -41,14 +41,18 @@ function requiredModules(bundle: string): string[] {
 
 const isBuiltin = (id: string) => id.startsWith('node:') || builtinModules.includes(id.split('/')[0]!);
 
-/** Starts `node server.js --stdio`, sends `initialize`, and returns the result. */
-function initialize(serverPath: string, cwd: string): Promise<{ capabilities?: unknown }> {
+/**
+ * Starts `node server.js --stdio`, sends `initialize`, then (when `hoverText` is given) opens
+ * a document and asks for a hover at its start; returns the initialize result and the hover.
+ */
+function initialize(serverPath: string, cwd: string, hoverText?: string): Promise<{ capabilities?: unknown; hover?: unknown }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [serverPath, '--stdio'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = Buffer.alloc(0);
     let stderr = '';
     const timer = setTimeout(() => finish(new Error(`no initialize response within 15 s; stderr: ${stderr}`)), 15_000);
-    function finish(err: Error | null, result?: { capabilities?: unknown }) {
+    let initResult: { capabilities?: unknown } | undefined;
+    function finish(err: Error | null, result?: { capabilities?: unknown; hover?: unknown }) {
       clearTimeout(timer);
       child.kill();
       if (err) reject(err);
@@ -68,19 +72,28 @@ function initialize(serverPath: string, cwd: string): Promise<{ capabilities?: u
         const message = JSON.parse(stdout.toString('utf8', headerEnd + 4, headerEnd + 4 + length));
         stdout = stdout.subarray(headerEnd + 4 + length);
         if (message.id === 1) {
-          if (message.error) finish(new Error(`initialize failed: ${JSON.stringify(message.error)}`));
-          else finish(null, message.result);
-          return;
+          if (message.error) return finish(new Error(`initialize failed: ${JSON.stringify(message.error)}`));
+          if (hoverText === undefined) return finish(null, message.result);
+          initResult = message.result;
+          const uri = 'file:///tmp/mailconf-vsix-test/nginx.conf';
+          send({ jsonrpc: '2.0', method: 'initialized', params: {} });
+          send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'nginx', version: 1, text: hoverText } } });
+          send({ jsonrpc: '2.0', id: 2, method: 'textDocument/hover', params: { textDocument: { uri }, position: { line: 2, character: 6 } } });
+        } else if (message.id === 2) {
+          return finish(null, { ...initResult, hover: message.result });
         }
       }
     });
-    const body = JSON.stringify({
+    function send(message: unknown) {
+      const body = JSON.stringify(message);
+      child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    }
+    send({
       jsonrpc: '2.0',
       id: 1,
       method: 'initialize',
       params: { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null },
     });
-    child.stdin.write(`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
   });
 }
 
@@ -102,6 +115,7 @@ describe.skipIf(!hasLsp)('the .vsix built by npm run package', () => {
       [
         'LICENSE.txt',
         'dist/extension.js',
+        'dist/one_ini_bg.wasm',
         'dist/server.js',
         'language-configuration.json',
         'package.json',
@@ -160,5 +174,15 @@ describe.skipIf(!hasLsp)('the .vsix built by npm run package', () => {
     fs.writeFileSync(serverPath, entry('extension/dist/server.js'));
     const result = await initialize(serverPath, dir);
     expect(result.capabilities).toBeTypeOf('object');
+  }, 30_000);
+
+  test('the bundled server carries nginx.org\'s directive docs for hover', async () => {
+    const dir = path.join(tmp, 'hover');
+    fs.mkdirSync(dir);
+    const serverPath = path.join(dir, 'server.js');
+    fs.writeFileSync(serverPath, entry('extension/dist/server.js'));
+    fs.writeFileSync(path.join(dir, 'one_ini_bg.wasm'), entry('extension/dist/one_ini_bg.wasm'));
+    const result = await initialize(serverPath, dir, 'events {}\nmail {\n    imap_auth plain login;\n}\n');
+    expect(JSON.stringify(result.hover)).toMatch(/Sets permitted methods of authentication for IMAP clients/);
   }, 30_000);
 });

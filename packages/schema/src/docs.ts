@@ -17,7 +17,10 @@ function docsIndex(): Map<string, Directive[]> {
   if (!index) {
     index = new Map();
     // Loaded on first use: nginx's docs are 1.7 MB of JavaScript that a lint run never needs.
-    const lib = createRequire(import.meta.url)('@nginx/reference-lib') as typeof import('@nginx/reference-lib');
+    // A bundle that cannot resolve packages at run time (the VS Code extension) hands the
+    // library over through this global instead.
+    const injected = (globalThis as { __MAILCONF_REFERENCE_LIB__?: typeof import('@nginx/reference-lib') }).__MAILCONF_REFERENCE_LIB__;
+    const lib = injected ?? (createRequire(import.meta.url)('@nginx/reference-lib') as typeof import('@nginx/reference-lib'));
     for (const d of lib.getDirectives(lib.Format.Markdown)) {
       const list = index.get(d.name);
       if (list) list.push(d);

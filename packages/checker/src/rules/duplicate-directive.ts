@@ -35,7 +35,7 @@ When both statements are identical, \`--fix\` removes the second.`,
     ctx.report({
       entry,
       message: `"${d.name}" directive is duplicate`,
-      hint: `first set on line ${first.directive.line}`,
+      hint: `first set on line ${first.directive.line}${first.file !== entry.file ? ` of ${first.file.split(/[\\/]/).pop()}` : ''}`,
       ...(same && file ? { fix: removeStatementFix(entry, file.source, `remove the repeated "${d.name}"`) } : {}),
     });
   },

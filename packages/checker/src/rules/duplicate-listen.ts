@@ -37,7 +37,7 @@ When the second listen is exactly the first again, \`--fix\` removes it.`,
       ctx.report({
         entry,
         message: `duplicate "${a.text}" address and port pair`,
-        hint: `already listened on at line ${first.directive.line}${first.file !== entry.file ? ` of ${first.file}` : ''}`,
+        hint: `already listened on at line ${first.directive.line}${first.file !== entry.file ? ` of ${first.file.split(/[\\/]/).pop()}` : ''}`,
         ...(same && file ? { fix: removeStatementFix(entry, file.source, 'remove the repeated listen') } : {}),
       });
       return;

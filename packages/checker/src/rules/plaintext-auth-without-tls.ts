@@ -14,7 +14,8 @@ anyone on the path reads them. Use \`starttls only\` (clients must upgrade befor
   },
   config(ctx) {
     for (const server of ctx.model.servers) {
-      if (!server.protocol || !server.listens.length) continue;
+      // `ssl on` (before 1.25.1) makes every listen of the server TLS.
+      if (!server.protocol || !server.listens.length || server.sslMode === 'ssl') continue;
       const s = server.settings;
       const methods = server.protocol === 'imap' ? s.imap_auth.value : server.protocol === 'pop3' ? s.pop3_auth.value : s.smtp_auth.value;
       if (server.protocol === 'smtp' && methods.length === 1 && methods[0] === 'none') continue;

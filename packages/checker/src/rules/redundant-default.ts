@@ -4,6 +4,7 @@ import { removeStatementFix } from '../fixes.js';
 import { cstr } from '../mail/listen.js';
 import { atoi, flag, size, timeMs, timeSec } from '../values.js';
 import type { Entry } from '../walk.js';
+import type { RuleContext } from '../rule.js';
 
 /** Lint: setting a value the directive already has. */
 export default defineRule({
@@ -30,8 +31,7 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
     let inherited: string | null = null;
     let from = 'its default';
     if (entry.context === 'mail:server') {
-      const mailLevel = (entry.parent?.parent?.children ?? []).filter((e) => e.directive.name === d.name && e.directive.args.length === 1);
-      const last: Entry | undefined = mailLevel[mailLevel.length - 1];
+      const last: Entry | undefined = lastAtMailLevel(entry, d.name, ctx);
       if (last) {
         inherited = canon(cstr(last.directive.args[0]!.value));
         from = `what it inherits from mail {} (line ${last.directive.line})`;
@@ -51,6 +51,20 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
     });
   },
 });
+
+/** The last one-argument directive of that name in the enclosing mail {} (indexed once per run). */
+function lastAtMailLevel(entry: Entry, name: string, ctx: RuleContext): Entry | undefined {
+  const mail = entry.parent?.parent;
+  if (!mail) return undefined;
+  const index = ctx.state('redundant-default', () => new Map<Entry, Map<string, Entry>>());
+  let byName = index.get(mail);
+  if (!byName) {
+    byName = new Map();
+    for (const e of mail.children) if (e.directive.args.length === 1) byName.set(e.directive.name, e);
+    index.set(mail, byName);
+  }
+  return byName.get(name);
+}
 
 /** A comparable form of one value, or null when the kind is not compared. */
 function canonical(v: ValueType): ((s: string) => string | null) | null {

@@ -14,6 +14,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   lint: async () => (await import('./lint.js')).registerLint,
   fmt: async () => (await import('./fmt.js')).registerFmt,
   explain: async () => (await import('./explain.js')).registerExplain,
+  run: async () => (await import('./run.js')).registerRun,
+  lsp: async () => (await import('./lsp.js')).registerLsp,
 };
 
 export async function registerCommands(program: Command, setExit: SetExit, argv: string[] = []): Promise<void> {
