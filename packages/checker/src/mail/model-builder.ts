@@ -206,13 +206,22 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
  * has thousands of servers and the rules read a handful of their fifty settings.
  */
 class LazySettings {
-  constructor(
-    readonly own: Map<string, Entry[]>,
-    readonly inherited: Map<string, Entry[]>,
-    readonly version: string,
-  ) {
-    // Not enumerable: only the settings are.
-    for (const k of ['own', 'inherited', 'version']) Object.defineProperty(this, k, { enumerable: false });
+  // Private fields: not enumerable, so only the settings show when the object is listed.
+  readonly #own: Map<string, Entry[]>;
+  readonly #inherited: Map<string, Entry[]>;
+  readonly #version: string;
+  constructor(own: Map<string, Entry[]>, inherited: Map<string, Entry[]>, version: string) {
+    this.#own = own;
+    this.#inherited = inherited;
+    this.#version = version;
+  }
+  compute(key: keyof ServerSettings): Setting<unknown> {
+    const spec = SETTINGS[key];
+    const mine = this.#own.get(key) ?? NONE;
+    const from = mine.length ? mine : (this.#inherited.get(key) ?? NONE);
+    return from.length
+      ? { value: spec.read(from), origin: mine.length ? 'server' : 'mail', directive: from[from.length - 1]!.directive, file: from[from.length - 1]!.file }
+      : { value: spec.default(this.#version), origin: 'default', directive: null, file: null };
   }
 }
 
@@ -221,12 +230,7 @@ for (const key of Object.keys(SETTINGS) as (keyof ServerSettings)[]) {
     enumerable: true,
     configurable: true,
     get(this: LazySettings) {
-      const spec = SETTINGS[key];
-      const mine = this.own.get(key) ?? NONE;
-      const from = mine.length ? mine : (this.inherited.get(key) ?? NONE);
-      const value: Setting<unknown> = from.length
-        ? { value: spec.read(from), origin: mine.length ? 'server' : 'mail', directive: from[from.length - 1]!.directive, file: from[from.length - 1]!.file }
-        : { value: spec.default(this.version), origin: 'default', directive: null, file: null };
+      const value = this.compute(key);
       Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: false });
       return value;
     },

@@ -13,6 +13,11 @@ file corruption.`,
   },
   stage: 'value',
   directive(entry, ctx) {
+    // One search per file answers for all its statements.
+    const clean = ctx.state('nul-byte', () => new Map<string, boolean>());
+    let fileClean = clean.get(entry.file);
+    if (fileClean === undefined) clean.set(entry.file, (fileClean = !(ctx.set.files.get(entry.file)?.source.includes('\0') ?? false)));
+    if (fileClean) return;
     const d = entry.directive;
     for (const w of [d.nameWord!, ...d.args]) {
       if (w && w.value.includes('\0')) {
