@@ -22,7 +22,8 @@ export interface CheckResult {
   model: MailModel;
 }
 
-const ROOT_CONTEXT: Record<NonNullable<CheckOptions['context']>, ContextId> = {
+/** The context the top of a file stands in, for each kind of file `--context` names. */
+export const ROOT_CONTEXT: Record<NonNullable<CheckOptions['context']>, ContextId> = {
   main: 'main',
   events: 'events',
   mail: 'mail',

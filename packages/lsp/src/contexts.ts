@@ -4,20 +4,13 @@
  * the walk does not: what the body of a (possibly still empty, still unclosed) block is, and
  * what an unattached file most likely is a fragment of.
  */
-import type { CheckOptions } from '@mailconf/checker';
+import { ROOT_CONTEXT, type CheckOptions } from '@mailconf/checker';
 import type { ContextId, Profile } from '@mailconf/schema';
 import type { Directive, Node, ParsedFile } from '@mailconf/syntax';
 
 export type RootContext = NonNullable<CheckOptions['context']>;
 
-export const ROOT_CONTEXT_IDS: Record<RootContext, ContextId> = {
-  main: 'main',
-  events: 'events',
-  mail: 'mail',
-  server: 'mail:server',
-  http: 'http',
-  stream: 'stream',
-};
+export const ROOT_CONTEXT_IDS: Record<RootContext, ContextId> = ROOT_CONTEXT;
 
 /** How a context is named to a person: nginx's block names, with the family for servers. */
 export function contextLabel(id: ContextId): string {
