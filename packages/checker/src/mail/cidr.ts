@@ -1,8 +1,8 @@
 /** Addresses and CIDR blocks as ngx_ptocidr reads them (set_real_ip_from, E3). */
 import type { CidrValue } from '../model.js';
+import { isHostName } from '../net/host-name.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 
-const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.?$/;
 
 export type CidrResult = { ok: true; value: CidrValue; lowBits: boolean } | { ok: false };
 
@@ -14,7 +14,7 @@ export function parseCidr(text: string): CidrResult {
   const v4 = parseIPv4(addr);
   const v6 = v4 ? null : parseIPv6(addr);
   if (!v4 && !v6) {
-    if (slash === -1 && !/^[0-9.]+$/.test(addr) && HOST_NAME.test(addr)) {
+    if (slash === -1 && isHostName(addr)) {
       return { ok: true, value: { raw: text, family: 'host', address: addr, prefix: 0 }, lowBits: false };
     }
     return { ok: false };

@@ -7,6 +7,7 @@
 import type { Word } from '@mailconf/syntax';
 import { atLeast } from '../version.js';
 import { atoi, size, timeSec } from '../values.js';
+import { isHostName } from '../net/host-name.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 import type { ListenAddress, SoKeepalive } from '../model.js';
 
@@ -29,8 +30,6 @@ export interface ParsedListen {
 
 export type ListenResult = { ok: true; value: ParsedListen } | { ok: false; message: string; arg: number };
 
-/** A host name nginx could resolve (the oracle maps every such name to an address). */
-const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.?$/;
 
 const UNIX_PATH_MAX = 108;
 
@@ -215,7 +214,7 @@ function parseAddress(text: string): AddressResult {
     for (const port of ports) out.push({ family: 'ipv6', host: '::1', port, text: `[::1]:${port}` });
     return { addresses: out, wildcard: false, hostName: 'localhost' };
   }
-  if (/^[0-9.]+$/.test(hostText) || !HOST_NAME.test(hostText)) return { error: 'host not found' };
+  if (!isHostName(hostText)) return { error: 'host not found' };
   // A host name: nginx resolves it at start; we cannot, so it stands for its own address.
   const name = hostText.toLowerCase().replace(/\.$/, '');
   return { addresses: ports.map((port) => ({ family: 'ipv4', host: name, port, text: `${name}:${port}` })), wildcard: false, hostName: name };

@@ -5,10 +5,10 @@
  * names at all.
  */
 import type { AuthHttpUrl } from '../model.js';
+import { isHostName } from '../net/host-name.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 import { atoi } from '../values.js';
 
-const HOST_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*\.?$/;
 
 export type UrlResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -71,7 +71,7 @@ function parseHostPort(text: string, defaultPort: number, allowUri: boolean): Ur
   }
   if (!host) return { ok: false, error: 'no host' };
   if (parseIPv4(host)) return { ok: true, value: { host, port, rest, family: 'ipv4' } };
-  if (/^[0-9.]+$/.test(host) || !HOST_NAME.test(host)) return { ok: false, error: 'host not found' };
+  if (!isHostName(host)) return { ok: false, error: 'host not found' };
   return { ok: true, value: { host, port, rest, family: 'name' } };
 }
 
