@@ -48,6 +48,8 @@ interface Frame {
   owner: Entry | null;
 }
 
+const NO_CHILDREN: Entry[] = [];
+
 export function walk(set: ConfigSet, profile: Profile, rootContext: ContextId): WalkResult {
   const all: Entry[] = [];
   const roots: Entry[] = [];
@@ -76,7 +78,8 @@ export function walk(set: ConfigSet, profile: Profile, rootContext: ContextId): 
       known: d.name ? profile.isKnown(d.name) : false,
       seq: ++seq,
       endSeq: 0,
-      children: [],
+      // Only blocks get a list of their own: most statements have none.
+      children: d.block ? [] : NO_CHILDREN,
       includedBy: f.includedBy,
     };
     all.push(entry);
