@@ -2,7 +2,7 @@
  * What happens between accept and the greeting (proxy-runtime.md §1.1-§1.3): an optional
  * PROXY protocol header (one peek, `timeout` to wait for it), then realip — the PROXY
  * source replaces the client address and port when the TCP peer is in `set_real_ip_from`.
- * This is where the client address comes from; TLS (implicit) would come next.
+ * This is where the client address comes from; then the implicit-TLS handshake.
  */
 import * as net from 'node:net';
 import type { CidrValue, ListenModel } from '@mailconf/checker';
@@ -39,12 +39,16 @@ export function setupConnection(s: Session, listen: ListenModel, implicitTls: bo
   };
 }
 
-/** Implicit TLS: the handshake before the greeting, within `timeout`. */
+/**
+ * Implicit TLS: the handshake before the greeting, within `timeout` (the deadline already
+ * running for a PROXY header). A handshake that is not done by then is closed without a
+ * log line, as nginx's handshake handler does.
+ */
 function handshake(s: Session, start: () => void): void {
   s.action = 'SSL handshaking';
   if (!s.readTimer.active) s.readTimer.set(s.srv.timeout);
   s.readHandler = (timedOut) => {
-    if (timedOut) s.timedOutClose();
+    if (timedOut) s.close();
   };
   s.tlsLayer!.upgrade(s, () => {
     s.tls = true;

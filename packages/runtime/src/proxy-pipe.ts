@@ -4,6 +4,11 @@
  * from the client, or a blocked write to it completing) — a chatty backend does not keep a
  * silent client alive. The session ends when one side has reached EOF and what it sent
  * has been passed on (or both reached EOF): both connections close, no half-close.
+ *
+ * Backend to client, bytes go from the backend socket's own read buffer (proxy_buffer
+ * sized, as nginx's) straight into a write to the client; the backend is read again once
+ * the kernel has taken them, so nothing is allocated or copied per chunk and a slow client
+ * holds the backend back. Client to backend, Node's chunks are passed on as they are.
  */
 import { errnoText, errorCode, TIMED_OUT } from './errno.js';
 import type { StreamConn } from './net/stream-conn.js';
@@ -15,7 +20,10 @@ export class ProxyPipe implements Closable {
   private toUpstream = 0;
   private toClient = 0;
   private upstreamBlocked = false;
+  /** A write to the client the kernel did not take at once; its completion is a client event. */
   private clientBlocked = false;
+  /** The backend stopped reading: its buffer is still being written to the client. */
+  private upstreamHeld = false;
   private finished = false;
 
   constructor(
@@ -30,15 +38,8 @@ export class ProxyPipe implements Closable {
     s.own(this);
     s.proxying = true;
     s.readHandler = (timedOut) => (timedOut ? this.timedOut() : this.clientEvent());
-    s.conn.onDrain = () => {
-      this.clientBlocked = false;
-      this.clientEvent();
-    };
     this.up.onReadable = () => this.run();
-    this.up.onDrain = () => {
-      this.upstreamBlocked = false;
-      this.run();
-    };
+    this.up.sink = this.fromUpstream;
     if (this.first.length) this.sendToClient(this.first);
     if (this.leftover.length) this.sendToUpstream(this.leftover);
     this.clientEvent();
@@ -100,27 +101,55 @@ export class ProxyPipe implements Closable {
     }
   }
 
+  /** Bytes in the backend's read buffer, valid during the call: false stops reading until they are written. */
+  private readonly fromUpstream = (data: Buffer): boolean => {
+    if (this.finished || this.s.closed) return false;
+    this.sendToClient(data);
+    if (this.s.conn.flushed) return true;
+    this.upstreamHeld = true;
+    return false;
+  };
+
+  // Writes count as blocked only when the kernel did not take everything at once (Node's
+  // 'drain' also follows writes that went straight through, which for nginx are no event).
+
   private sendToUpstream(chunk: Buffer): void {
     this.toUpstream++;
-    const more = this.up.write(chunk, (err) => {
-      this.toUpstream--;
-      if (this.finished || this.s.closed) return;
-      if (err) return this.writeFailed('upstream', err);
-      this.checkDone();
-    });
-    if (!more) this.upstreamBlocked = true;
+    this.up.write(chunk, this.upstreamWritten);
+    if (!this.up.flushed) this.upstreamBlocked = true;
   }
+
+  private readonly upstreamWritten = (err?: Error | null): void => {
+    this.toUpstream--;
+    if (this.finished || this.s.closed) return;
+    if (err) return this.writeFailed('upstream', err);
+    if (this.upstreamBlocked && this.up.flushed) {
+      this.upstreamBlocked = false;
+      return this.run();
+    }
+    this.checkDone();
+  };
 
   private sendToClient(chunk: Buffer): void {
     this.toClient++;
-    const more = this.s.conn.write(chunk, (err) => {
-      this.toClient--;
-      if (this.finished || this.s.closed) return;
-      if (err) return this.writeFailed('client', err);
-      this.checkDone();
-    });
-    if (!more) this.clientBlocked = true;
+    this.s.conn.write(chunk, this.clientWritten);
+    if (!this.s.conn.flushed) this.clientBlocked = true;
   }
+
+  private readonly clientWritten = (err?: Error | null): void => {
+    this.toClient--;
+    if (this.finished || this.s.closed) return;
+    if (err) return this.writeFailed('client', err);
+    if (this.upstreamHeld && this.s.conn.flushed) {
+      this.upstreamHeld = false;
+      this.up.resumeReading();
+    }
+    if (this.clientBlocked && this.s.conn.flushed) {
+      this.clientBlocked = false;
+      return this.clientEvent();
+    }
+    this.checkDone();
+  };
 
   private writeFailed(to: 'client' | 'upstream', err: unknown): void {
     const s = this.s;

@@ -3,32 +3,26 @@
  * semantics: a PTR query for the client address, the name's characters checked, then A and
  * AAAA queries that must give the client address back. UDP to the configured name servers
  * (the next one after 5 s without an answer), `resolver_timeout` per lookup, answers cached
- * for their TTL (or `valid=`). Errors are reported with nginx's codes and texts.
+ * for their TTL (or `valid=`). Errors are reported with nginx's codes and texts; responses
+ * that are not a usable answer (malformed, another question, wrong id, FORMERR) are logged
+ * and ignored as nginx does (dns-response.ts), and CNAME-only answers are followed.
  */
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { randomInt } from 'node:crypto';
 import type { ResolverValue } from '@mailconf/checker';
 import { errnoText, errorCode } from './errno.js';
+import { dnsStrerror, readDnsResponse, TYPE_A, TYPE_AAAA, TYPE_PTR, type DnsAnswer as Answer } from './dns-response.js';
 import type { ErrorLog } from './error-log.js';
 import { ipv6Bytes } from './connection-setup.js';
 import { TEMPUNAVAIL, UNAVAILABLE, type ClientHostResolver } from './protocols/smtp.js';
 import type { Session } from './session.js';
 
-/** nginx's resolver error texts (ngx_resolver_strerror). */
-const STRERROR: Record<number, string> = {
-  1: 'Format error',
-  2: 'Server failure',
-  3: 'Host not found',
-  4: 'Unimplemented',
-  5: 'Operation refused',
-  110: 'Operation timed out',
-};
 const NXDOMAIN = 3;
 const TIMEDOUT = 110;
 const RESEND_MS = 5000;
-
-type Answer = { ok: true; names: string[]; addrs: string[]; ttl: number } | { ok: false; code: number };
+/** nginx's NGX_RESOLVER_MAX_RECURSION: CNAMEs followed before giving up. */
+const MAX_RECURSION = 50;
 
 function encodeName(name: string): Buffer {
   const parts = name.replace(/\.$/, '').split('.');
@@ -45,59 +39,6 @@ function query(id: number, name: string, type: number): Buffer {
   tail.writeUInt16BE(1, 2);
   return Buffer.concat([head, encodeName(name), tail]);
 }
-
-/** Reads a (possibly compressed) name at `off`; returns it and the offset after it. */
-function readName(m: Buffer, off: number): [string, number] {
-  const labels: string[] = [];
-  let end = -1;
-  for (let hops = 0; hops < 64; hops++) {
-    const len = m[off];
-    if (len === undefined) throw new Error('truncated');
-    if (len === 0) {
-      if (end === -1) end = off + 1;
-      return [labels.join('.'), end];
-    }
-    if ((len & 0xc0) === 0xc0) {
-      if (end === -1) end = off + 2;
-      off = ((len & 0x3f) << 8) | m[off + 1]!;
-      continue;
-    }
-    labels.push(m.toString('latin1', off + 1, off + 1 + len));
-    off += 1 + len;
-  }
-  throw new Error('name loop');
-}
-
-function parseAnswer(m: Buffer, id: number, type: number): Answer | null {
-  if (m.length < 12 || m.readUInt16BE(0) !== id) return null;
-  const rcode = m.readUInt16BE(2) & 0x0f;
-  if (rcode) return { ok: false, code: rcode };
-  const qd = m.readUInt16BE(4);
-  const an = m.readUInt16BE(6);
-  let off = 12;
-  try {
-    for (let i = 0; i < qd; i++) off = readName(m, off)[1] + 4;
-    const names: string[] = [];
-    const addrs: string[] = [];
-    let ttl = Infinity;
-    for (let i = 0; i < an; i++) {
-      off = readName(m, off)[1];
-      const t = m.readUInt16BE(off);
-      ttl = Math.min(ttl, m.readUInt32BE(off + 4));
-      const len = m.readUInt16BE(off + 8);
-      const rdata = off + 10;
-      if (t === type && t === 12) names.push(readName(m, rdata)[0]);
-      if (t === type && t === 1 && len === 4) addrs.push([...m.subarray(rdata, rdata + 4)].join('.'));
-      if (t === type && t === 28 && len === 16) addrs.push(hex16(m.subarray(rdata, rdata + 16)));
-      off = rdata + len;
-    }
-    return { ok: true, names, addrs, ttl: ttl === Infinity ? 0 : ttl };
-  } catch {
-    return { ok: false, code: 1 };
-  }
-}
-
-const hex16 = (b: Buffer) => Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2).toString(16)).join(':');
 
 function reverseName(ip: string): string {
   if (net.isIPv4(ip)) return ip.split('.').reverse().join('.') + '.in-addr.arpa';
@@ -149,8 +90,11 @@ export class Resolver {
           this.mainLog.write('error', 'recv() failed', { errno: errnoText(errorCode(err)), context: ` while resolving, resolver: ${net.isIPv6(server.host) ? `[${server.host}]` : server.host}:${server.port}` });
         });
         sock.on('message', (m) => {
-          const a = parseAnswer(m, id, type);
-          if (a) finish(a);
+          // a response that is not the answer is logged and ignored, as nginx does: the
+          // lookup goes on until a good one comes or resolver_timeout
+          const v = readDnsResponse(m, { id, name, type });
+          for (const line of v.logs) this.mainLog.write('error', line);
+          if (v.kind === 'answer') finish(v.answer);
         });
         sock.connect(server.port, server.host, () => sock.send(packet));
       };
@@ -160,6 +104,16 @@ export class Resolver {
     });
   }
 
+  /** A/AAAA lookup that follows a CNAME-only answer to its target, as nginx does. */
+  private async lookupFollowing(name: string, type: number): Promise<Answer> {
+    let a = await this.lookup(name, type);
+    for (let depth = 0; a.ok && !a.addrs.length && a.cname; depth++) {
+      if (depth >= MAX_RECURSION) return { ok: false, code: NXDOMAIN };
+      a = await this.lookup(a.cname, type);
+    }
+    return a;
+  }
+
   /** The ClientHostResolver the SMTP greeting step calls. */
   readonly clientHost: ClientHostResolver = (s: Session, done: (host: Buffer) => void) => {
     void this.resolveClient(s).then(done);
@@ -167,11 +121,11 @@ export class Resolver {
 
   private async resolveClient(s: Session): Promise<Buffer> {
     const ip = s.clientAddr;
-    const ptr = await this.lookup(reverseName(ip), 12);
+    const ptr = await this.lookup(reverseName(ip), TYPE_PTR);
     if (s.closed) return UNAVAILABLE;
     if (!ptr.ok || !ptr.names.length) {
       const code = ptr.ok ? NXDOMAIN : ptr.code;
-      s.error(`${ip} could not be resolved (${code}: ${STRERROR[code] ?? 'Unknown error'})`);
+      s.error(`${ip} could not be resolved (${code}: ${dnsStrerror(code)})`);
       return code === NXDOMAIN ? UNAVAILABLE : TEMPUNAVAIL;
     }
     const name = ptr.names[0]!;
@@ -180,14 +134,14 @@ export class Resolver {
       return TEMPUNAVAIL;
     }
     s.action = 'in resolving client hostname';
-    const types = [...(this.value.ipv4 ? [1] : []), ...(this.value.ipv6 ? [28] : [])];
-    const answers = await Promise.all(types.map((t) => this.lookup(name, t)));
+    const types = [...(this.value.ipv4 ? [TYPE_A] : []), ...(this.value.ipv6 ? [TYPE_AAAA] : [])];
+    const answers = await Promise.all(types.map((t) => this.lookupFollowing(name, t)));
     if (s.closed) return UNAVAILABLE;
     const addrs = answers.flatMap((a) => (a.ok ? a.addrs : []));
     if (!addrs.length) {
       const failed = answers.find((a) => !a.ok) as { ok: false; code: number } | undefined;
       const code = failed?.code ?? NXDOMAIN;
-      s.error(`"${name}" could not be resolved (${code}: ${STRERROR[code] ?? 'Unknown error'})`);
+      s.error(`"${name}" could not be resolved (${code}: ${dnsStrerror(code)})`);
       return code === NXDOMAIN ? UNAVAILABLE : TEMPUNAVAIL;
     }
     const client = net.isIPv6(ip) ? ipv6Bytes(ip).toString('hex') : ip;

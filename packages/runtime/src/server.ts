@@ -91,7 +91,7 @@ async function resolveAuthPeer(server: ServerModel): Promise<AuthPeer> {
   return { connect: { host, port: url.port }, name };
 }
 
-export class MailProxy implements ProxyHandle {
+export class MailProxy implements ProxyHandle, SessionHost {
   private listeners = new Map<string, Listener>();
   private readonly sessions = new Set<Session>();
   private connectionsUsed = 0;
@@ -227,28 +227,12 @@ export class MailProxy implements ProxyHandle {
     const port = c.remotePort ?? 0;
     const number = this.nextNumber++;
     const conn = new StreamConn(c);
-    const host: SessionHost = {
-      acquireConnection: () => {
-        if (this.connectionsUsed >= this.connectionLimit) {
-          this.log.write('alert', `${this.connectionLimit} worker_connections are not enough`);
-          return false;
-        }
-        this.connectionsUsed++;
-        return true;
-      },
-      releaseConnection: () => {
-        this.connectionsUsed--;
-      },
-      ended: (s) => {
-        this.connectionsUsed--;
-        this.sessions.delete(s);
-        this.checkDrained();
-      },
-    };
-    const s = new Session(number, conn, r.server, r.driver, r.listen.address.text, addr, port, family, host, r.tls);
+    const s = new Session(number, conn, r.server, r.driver, r.listen.address.text, addr, port, family, this, r.tls);
     this.sessions.add(s);
-    const peer = family === 'unix' ? 'unix:' : family === 'ipv6' ? `[${addr}]:${port}` : `${addr}:${port}`;
-    r.server.log.write('info', `client ${peer} connected to ${r.listen.address.text}`, { conn: number });
+    if (r.server.log.enabled('info')) {
+      const peer = family === 'unix' ? 'unix:' : family === 'ipv6' ? `[${addr}]:${port}` : `${addr}:${port}`;
+      r.server.log.write('info', `client ${peer} connected to ${r.listen.address.text}`, { conn: number });
+    }
     // `ssl on` (nginx before 1.25.1) makes every listen of the server implicit TLS
     const implicitTls = r.listen.ssl || r.server.model.sslMode === 'ssl';
     if (implicitTls && !r.tls) {
@@ -257,6 +241,27 @@ export class MailProxy implements ProxyHandle {
       return;
     }
     setupConnection(s, r.listen, implicitTls, () => r.driver.initSession(s));
+  }
+
+  // SessionHost: the proxy itself, so that a session needs no closures of its own
+
+  acquireConnection(): boolean {
+    if (this.connectionsUsed >= this.connectionLimit) {
+      this.log.write('alert', `${this.connectionLimit} worker_connections are not enough`);
+      return false;
+    }
+    this.connectionsUsed++;
+    return true;
+  }
+
+  releaseConnection(): void {
+    this.connectionsUsed--;
+  }
+
+  ended(s: Session): void {
+    this.connectionsUsed--;
+    this.sessions.delete(s);
+    this.checkDrained();
   }
 
   addresses(): (net.AddressInfo | string | null)[] {

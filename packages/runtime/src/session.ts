@@ -21,6 +21,7 @@ import { CommandBuffer, Parse, ParserState, type ParseResult } from './protocols
 import { AuthMethod } from './sasl.js';
 import type { ServerRuntime } from './server-config.js';
 import { Timer } from './timer.js';
+import { giveBuffer } from './net/buffer-pool.js';
 
 export { EMPTY } from './bytes.js';
 
@@ -66,10 +67,13 @@ export class Session {
 
   // command loop
   buffer: CommandBuffer | null = null;
-  readonly ps = new ParserState();
+  /** The parser's state, made with the first command (an idle connection keeps none). */
+  get ps(): ParserState {
+    return (this.parserState ??= new ParserState());
+  }
+  private parserState: ParserState | null = null;
   /** The reply being written (nginx's s->out); null when idle. */
   out: Buffer | null = null;
-  private writing = false;
   quit = false;
   blocked = false;
   mailState = 0;
@@ -105,14 +109,11 @@ export class Session {
   upstreamName: Buffer | null = null;
 
   /** Helpers owned by the current phase (auth exchange, backend, pipe), closed with the session. */
-  readonly owned = new Set<Closable>();
+  private owned: Set<Closable> | null = null;
 
   readonly readTimer = new Timer(() => this.readHandler(true));
-  private readonly writeTimer = new Timer(() => {
-    this.info('client timed out', TIMED_OUT);
-    this.close();
-  });
-
+  /** Made when a reply does not go out at once (most never need it). */
+  private writeTimer: Timer | null = null;
   constructor(
     readonly number: number,
     readonly conn: StreamConn,
@@ -165,11 +166,32 @@ export class Session {
   beginStarttls(): void {
     this.conn.hold(true);
     this.readHandler = (timedOut) => {
-      if (timedOut) this.timedOutClose();
+      if (timedOut) this.close();
     };
     this.afterWrite = () => {
       this.starttls = true;
       this.action = 'in starttls state';
+      this.awaitClientHello();
+    };
+  }
+
+  /**
+   * As nginx, the handshake starts on the client's next read event after the reply, and
+   * must finish by the session's deadline; nginx closes a late handshake without a log
+   * line. Bytes pipelined after the STARTTLS line were dropped with the command buffer;
+   * any that did not fit the buffer are still "in the socket": they raise no new event and
+   * go to the handshake first (which they break). When the deadline passes before the
+   * client sends anything new, nginx starts the handshake anyway — with nothing to read it
+   * waits another `timeout`, and whatever happens next ends the session, silently.
+   */
+  private awaitClientHello(): void {
+    let started = false;
+    const begin = () => {
+      if (started || this.closed) return;
+      started = true;
+      this.readHandler = (timedOut) => {
+        if (timedOut) this.close();
+      };
       this.tlsLayer!.upgrade(this, () => {
         this.tls = true;
         this.mailState = 0;
@@ -178,6 +200,15 @@ export class Session {
         if (this.conn.ready) this.readHandler(false);
       });
     };
+    this.readHandler = (timedOut) => {
+      if (!timedOut || this.conn.available) return begin();
+      started = true;
+      this.readHandler = () => this.close();
+      this.readTimer.set(this.srv.timeout);
+    };
+    this.conn.whenNewBytes(() => {
+      if (!this.closed) this.readHandler(false);
+    });
   }
 
   /** The Auth-SSL-* facts of the connection, or null when it is not TLS. */
@@ -235,34 +266,46 @@ export class Session {
    */
   send(): void {
     if (this.closed || this.writing || !this.out || this.out.length === 0) return;
-    const data = this.out;
-    this.writing = true;
-    this.writeTimer.set(this.srv.timeout);
-    this.conn.write(data, (err) => {
-      this.writing = false;
-      this.writeTimer.clear();
-      if (this.closed) return;
-      if (err) {
-        this.socketError('send', err, 'client');
+    this.writing = this.out;
+    this.conn.write(this.out, this.sent);
+    // as nginx, a write timer only for a reply the kernel did not take at once
+    if (this.writing && !this.conn.flushed) {
+      this.writeTimer ??= new Timer(() => {
+        this.info('client timed out', TIMED_OUT);
         this.close();
-        return;
-      }
-      if (this.out !== data) {
-        // replaced while it was being written (an error reply): write that one too
-        this.send();
-        return;
-      }
-      this.out = null;
-      if (this.quit) {
-        this.close();
-        return;
-      }
-      const after = this.afterWrite;
-      this.afterWrite = null;
-      if (after) return after();
-      if (this.blocked) this.readHandler(false);
-    });
+      });
+      this.writeTimer.set(this.srv.timeout);
+    }
   }
+
+  /** The reply being written (null when none). */
+  private writing: Buffer | null = null;
+
+  private readonly sent = (err?: Error | null): void => {
+    const data = this.writing;
+    this.writing = null;
+    this.writeTimer?.clear();
+    if (this.closed) return;
+    if (err) {
+      this.socketError('send', err, 'client');
+      this.close();
+      return;
+    }
+    if (this.out !== data) {
+      // replaced while it was being written (an error reply): write that one too
+      this.send();
+      return;
+    }
+    this.out = null;
+    if (this.quit) {
+      this.close();
+      return;
+    }
+    const after = this.afterWrite;
+    this.afterWrite = null;
+    if (after) return after();
+    if (this.blocked) this.readHandler(false);
+  };
 
   /** The protocol's internal-error line, then close (nginx's ngx_mail_session_internal_server_error). */
   internalServerError(): void {
@@ -343,21 +386,23 @@ export class Session {
   // ------------------------------------------------------------------ closing
 
   own(c: Closable): void {
-    this.owned.add(c);
+    (this.owned ??= new Set()).add(c);
   }
 
   disown(c: Closable): void {
-    this.owned.delete(c);
+    this.owned?.delete(c);
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.readTimer.clear();
-    this.writeTimer.clear();
-    for (const c of this.owned) c.close();
-    this.owned.clear();
+    this.writeTimer?.clear();
+    if (this.owned) for (const c of this.owned) c.close();
+    this.owned = null;
     this.conn.close();
+    // nothing reads the command buffer after this (replies and auth requests hold copies)
+    if (this.buffer) giveBuffer(this.buffer.data);
     this.owner.ended(this);
   }
 }

@@ -129,14 +129,16 @@ export function buildTlsLayer(server: ServerModel, prefix: string, warn: (m: str
 
   return {
     upgrade(s: Session, onSecure: () => void): void {
-      const t = new tls.TLSSocket(s.conn.socket, {
-        isServer: true,
-        secureContext,
-        requestCert: verify !== 'off',
-        rejectUnauthorized: false,
-        ALPNCallback: ({ protocols: offered }) => (offered.includes(alpn) ? alpn : undefined),
-      });
-      s.conn.replaceSocket(t);
+      const t = s.conn.upgrade(
+        (plain) =>
+          new tls.TLSSocket(plain, {
+            isServer: true,
+            secureContext,
+            requestCert: verify !== 'off',
+            rejectUnauthorized: false,
+            ALPNCallback: ({ protocols: offered }) => (offered.includes(alpn) ? alpn : undefined),
+          }),
+      ) as tls.TLSSocket;
       let settled = false;
       t.once('secure', () => {
         if (settled || s.closed) return;

@@ -1,7 +1,9 @@
 /**
  * Runs every dialogue fixture (fixtures/runtime/dialogues/**.dlg) against the proxy with a
  * fake auth server and backends: each line the client must receive, the auth request it
- * causes, the error-log lines, and when the proxy closes.
+ * causes, what the backend hears, the error-log lines, and when the proxy closes. After
+ * each dialogue: every connection was let go (no session, socket or descriptor left
+ * behind) and the server still greets a new client.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { TestClient } from './helpers/client.js';
 import { parseDialogue, type Step } from './helpers/dialogue.js';
 import { defaultPolicy, startWorld, type Policy, type World } from './helpers/world.js';
+import { expectReleased, resources } from './helpers/leaks.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const dir = path.join(root, 'fixtures/runtime/dialogues');
@@ -46,7 +49,13 @@ const POLICIES: Record<string, Policy> = {
   'status-case': () => ({ raw: 'HTTP/1.0 500 Oops\r\nauth-status:   ok   \r\n\r\n' }),
 };
 
-async function run(w: World, port: number, steps: Step[]): Promise<void> {
+/** The lines the latest backend connection of a protocol received. */
+function backendLines(w: World, protocol: 'imap' | 'pop3' | 'smtp'): string[] {
+  const got = w[protocol].received.at(-1);
+  return got ? got.toString('latin1').split('\r\n') : [];
+}
+
+async function run(w: World, port: number, protocol: 'imap' | 'pop3' | 'smtp', steps: Step[]): Promise<void> {
   let c = await TestClient.connect(port);
   try {
     for (const step of steps) {
@@ -63,8 +72,21 @@ async function run(w: World, port: number, steps: Step[]): Promise<void> {
         case 'auth':
           expect(w.auth.requests.at(-1)?.lines ?? []).toContain(step.line);
           break;
+        case 'authNot':
+          expect((w.auth.requests.at(-1)?.lines ?? []).filter((l) => l.startsWith(step.prefix))).toEqual([]);
+          break;
         case 'noauth':
           expect(w.auth.requests).toEqual([]);
+          break;
+        case 'backend':
+        case 'backendMatch': {
+          const seen = () => backendLines(w, protocol).some((l) => (step.kind === 'backend' ? l === step.line : step.re.test(l)));
+          for (let i = 0; i < 50 && !seen(); i++) await new Promise((r) => setTimeout(r, 20));
+          expect(backendLines(w, protocol)).toContainEqual(step.kind === 'backend' ? step.line : expect.stringMatching(step.re));
+          break;
+        }
+        case 'shut':
+          c.socket.end();
           break;
         case 'log': {
           const found = () => w.log().some((l) => l.replace(/^(\[\w+\]) \*\d+ /, '$1 ').startsWith(step.text));
@@ -72,6 +94,9 @@ async function run(w: World, port: number, steps: Step[]): Promise<void> {
           expect(w.log().map((l) => l.replace(/^(\[\w+\]) \*\d+ /, '$1 '))).toContainEqual(expect.stringMatching(new RegExp('^' + escapeRe(step.text))));
           break;
         }
+        case 'logNot':
+          expect(w.log().filter((l) => l.includes(step.text))).toEqual([]);
+          break;
         case 'closed':
           expect(await c.drain(200, 4000)).toBe('');
           expect(await c.waitClosed(4000)).toBe(true);
@@ -92,6 +117,19 @@ async function run(w: World, port: number, steps: Step[]): Promise<void> {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+const GREETING = /^(\* OK |\+OK |220 )/;
+
+/** A new client is still greeted (after a PROXY header when the listen wants one). */
+async function stillServing(port: number, proxyProtocol: boolean): Promise<void> {
+  const c = await TestClient.connect(port);
+  try {
+    if (proxyProtocol) c.send('PROXY UNKNOWN\r\n');
+    expect(await c.read(/\r\n/, 4000)).toMatch(GREETING);
+  } finally {
+    c.close();
+  }
+}
+
 const files = fs.existsSync(dir) ? walk(dir) : [];
 
 describe('dialogue fixtures', () => {
@@ -104,9 +142,13 @@ describe('dialogue fixtures', () => {
       const d = parseDialogue(fs.readFileSync(file, 'utf8'), name);
       const policy = POLICIES[d.policy ?? 'default'];
       if (!policy) throw new Error(`${name}: unknown policy ${d.policy}`);
-      const w = await startWorld([{ protocol: d.protocol, directives: d.directives }], policy);
+      const w = await startWorld([{ protocol: d.protocol, directives: d.directives, proxyProtocol: d.proxyProtocol }], policy);
       try {
-        await run(w, w.ports[0]!, d.steps);
+        const before = resources();
+        await run(w, w.ports[0]!, d.protocol, d.steps);
+        await expectReleased(w.proxy, before);
+        await stillServing(w.ports[0]!, d.proxyProtocol);
+        await expectReleased(w.proxy, before);
       } finally {
         await w.close();
       }

@@ -13,7 +13,7 @@ import { checkConfigSet } from '@mailconf/checker';
 import { loadConfigText } from '@mailconf/syntax';
 import { startProxy, type ProxyHandle } from '../src/index.js';
 import { freePorts, pythonWorks, repoRoot, run, startDovecot, which, type Dovecot } from './helpers/external.js';
-import { startAuthServer, startSmtpSink, type AuthServer, type Backend, type SmtpMessage } from './helpers/servers.js';
+import { startAuthServer, startSmtpSink, type AuthAnswer, type AuthServer, type Backend, type SmtpMessage } from './helpers/servers.js';
 
 const USERS: Record<string, string> = { alice: 'wonderland', bob: 'builder' };
 const canDovecot = !!which('dovecot') && !!which('openssl') && process.getuid?.() === 0;
@@ -39,7 +39,7 @@ describe.skipIf(!canDovecot)('real clients through the proxy to Dovecot', () => 
     fs.chmodSync(dir, 0o755);
     dovecot = await startDovecot(path.join(dir, 'dovecot'), USERS);
     sink = await startSmtpSink();
-    auth = await startAuthServer((req) => {
+    auth = await startAuthServer((req): AuthAnswer => {
       const user = req.headers['auth-user'] ?? '';
       const pass = decodeURIComponent(req.headers['auth-pass'] ?? '');
       if (USERS[user] !== pass) return { headers: { 'Auth-Status': 'Invalid login or password' } };

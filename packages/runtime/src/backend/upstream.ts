@@ -7,13 +7,14 @@
  */
 import * as net from 'node:net';
 import { TIMED_OUT } from '../errno.js';
-import { StreamConn, AGAIN, ERROR } from '../net/stream-conn.js';
+import { StreamConn, AGAIN, ERROR, ownBufferOptions } from '../net/stream-conn.js';
 import { CommandBuffer } from '../protocols/command-buffer.js';
 import { ProxyPipe } from '../proxy-pipe.js';
 import type { Closable, Session } from '../session.js';
 import { Timer } from '../timer.js';
 import { proxyProtocolV2 } from '../proxy-protocol.js';
 import { ipv6Bytes } from '../connection-setup.js';
+import { giveBuffer, takeBuffer } from '../net/buffer-pool.js';
 import { imapBackend } from './imap.js';
 import { pop3Backend } from './pop3.js';
 import { smtpBackend } from './smtp.js';
@@ -47,10 +48,12 @@ export class Upstream implements Closable {
   ) {
     s.action = 'connecting to upstream';
     this.dialogue = DIALOGUES[s.srv.protocol];
-    this.buffer = new CommandBuffer(s.srv.proxy.bufferSize);
-    const socket = net.connect({ host, port, allowHalfOpen: true });
+    this.buffer = new CommandBuffer(s.srv.proxy.bufferSize, takeBuffer(s.srv.proxy.bufferSize));
+    // reads go into one proxy_buffer-sized buffer of the socket's own, as nginx's (proxy-pipe.ts)
+    const own = ownBufferOptions(s.srv.proxy.bufferSize);
+    const socket = net.connect({ host, port, allowHalfOpen: true, ...own });
     socket.setNoDelay(true);
-    this.conn = new StreamConn(socket);
+    this.conn = new StreamConn(socket, own.onread.buffer);
     this.timer = new Timer(() => this.onRead(true));
     this.timer.set(s.srv.timeout);
     this.conn.onReadable = () => this.onRead(false);
@@ -137,6 +140,8 @@ export class Upstream implements Closable {
     const cb = s.buffer!;
     const toUpstream = Buffer.from(cb.data.subarray(cb.pos, cb.last));
     cb.rewind();
+    // the reply buffer is done with: what the client gets was copied out
+    giveBuffer(this.buffer.data);
     new ProxyPipe(s, this.conn, toClient, toUpstream).start();
   }
 
@@ -146,6 +151,7 @@ export class Upstream implements Closable {
     this.timer.clear();
     this.s.disown(this);
     this.conn.close();
+    giveBuffer(this.buffer.data);
     this.s.owner.releaseConnection();
   }
 }

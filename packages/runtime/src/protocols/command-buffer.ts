@@ -15,8 +15,8 @@ export class CommandBuffer {
   readonly start = 0;
   pos = 0;
   last = 0;
-  constructor(size: number) {
-    this.data = Buffer.alloc(size);
+  constructor(size: number, data?: Buffer) {
+    this.data = data ?? Buffer.alloc(size);
   }
   get end(): number {
     return this.data.length;

@@ -12,6 +12,7 @@ import { AuthBit } from '../server-config.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
+import { takeBuffer } from '../net/buffer-pool.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const GREETING = b('* OK IMAP4 ready\r\n');
@@ -36,7 +37,7 @@ export function starttlsOnly(s: Session): boolean {
 function initProtocol(s: Session, timedOut: boolean): void {
   s.action = 'in auth state';
   if (timedOut) return s.timedOutClose();
-  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer);
+  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer, takeBuffer(s.srv.clientBuffer));
   s.mailState = ImapState.Start;
   s.readHandler = (t) => authState(s, t);
   authState(s, false);

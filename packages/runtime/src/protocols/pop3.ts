@@ -9,6 +9,7 @@ import { AuthMethod, chooseMechanism, cramChallenge, makeSalt, saslCramMd5, sasl
 import { AuthBit } from '../server-config.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
+import { takeBuffer } from '../net/buffer-pool.js';
 import { starttlsOnly } from './imap.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -26,7 +27,7 @@ type Result = SaslOutcome | 'error';
 function initProtocol(s: Session, timedOut: boolean): void {
   s.action = 'in auth state';
   if (timedOut) return s.timedOutClose();
-  if (!s.buffer) s.buffer = new CommandBuffer(128);
+  if (!s.buffer) s.buffer = new CommandBuffer(128, takeBuffer(128));
   s.mailState = Pop3State.Start;
   s.readHandler = (t) => authState(s, t);
   authState(s, false);

@@ -12,6 +12,7 @@ import { AuthBit } from '../server-config.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
+import { takeBuffer } from '../net/buffer-pool.js';
 import { AGAIN, ERROR } from '../net/stream-conn.js';
 import { starttlsOnly } from './imap.js';
 
@@ -82,7 +83,7 @@ function invalidPipelining(s: Session, timedOut: boolean): void {
     s.send();
     return;
   }
-  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer);
+  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer, takeBuffer(s.srv.clientBuffer));
   const buf = s.buffer;
   const n = s.conn.recv(buf.data, buf.last, buf.end - buf.last);
   if (n === ERROR || n === 0) {
@@ -112,7 +113,7 @@ function logRejectedCommand(s: Session, what: string): void {
 function initProtocol(s: Session, timedOut: boolean): void {
   s.action = 'in auth state';
   if (timedOut) return s.timedOutClose();
-  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer);
+  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer, takeBuffer(s.srv.clientBuffer));
   s.mailState = SmtpState.Start;
   s.readHandler = (t) => authState(s, t);
   authState(s, false);

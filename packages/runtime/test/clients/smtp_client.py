@@ -1,10 +1,28 @@
 """SMTP through the proxy with Python's smtplib: EHLO, AUTH, one message, QUIT.
-Usage: smtp_client.py PORT USER PASSWORD; prints one JSON object."""
-import json, smtplib, sys
+Usage: smtp_client.py PORT USER PASSWORD [plain|ssl|starttls [CAFILE]]; prints one JSON object.
+ssl is SMTP_SSL (implicit TLS), starttls is SMTP then starttls() and EHLO again."""
+import json, smtplib, ssl, sys
 
 port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+mode = sys.argv[4] if len(sys.argv) > 4 else "plain"
+cafile = sys.argv[5] if len(sys.argv) > 5 else None
 out = {}
-s = smtplib.SMTP("127.0.0.1", port)
+ctx = None
+if mode != "plain":
+    # the certificate names mail.example.test and we connect to 127.0.0.1: the chain is
+    # verified against the test CA, the name is not
+    ctx = ssl.create_default_context(cafile=cafile)
+    ctx.check_hostname = False
+if mode == "ssl":
+    s = smtplib.SMTP_SSL("127.0.0.1", port, context=ctx)
+else:
+    s = smtplib.SMTP("127.0.0.1", port)
+    if mode == "starttls":
+        s.ehlo("client.example.test")
+        out["before"] = s.esmtp_features.get("auth", "").strip()
+        out["starttls"] = s.starttls(context=ctx)[0]
+if mode != "plain":
+    out["tls"] = s.sock.version()
 code, msg = s.ehlo("client.example.test")
 out["ehlo"] = code
 out["auth"] = s.esmtp_features.get("auth", "").strip()

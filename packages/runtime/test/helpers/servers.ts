@@ -88,7 +88,7 @@ export interface Backend {
 
 type LineHandler = (line: string, send: (s: string) => void, end: () => void, state: Record<string, unknown>) => void;
 
-/** A line-based backend: greets, then answers each line with `onLine`. */
+/** A line-based backend: greets, then answers each line with `onLine` (a leading PROXY v1 header is not answered). */
 function lineBackend(greeting: string, onLine: LineHandler): Promise<Backend> {
   const received: Buffer[] = [];
   const sockets = new Set<net.Socket>();
@@ -119,6 +119,9 @@ function lineBackend(greeting: string, onLine: LineHandler): Promise<Backend> {
         if (nl === -1) return;
         const line = pending.subarray(0, nl + 1).toString('latin1').replace(/\r?\n$/, '');
         pending = pending.subarray(nl + 1);
+        // a PROXY protocol v1 header from the proxy (`proxy_protocol on`) is only recorded
+        if (line.startsWith('PROXY ') && !state.seenCommand) continue;
+        state.seenCommand = true;
         onLine(
           line,
           (s) => c.write(s),

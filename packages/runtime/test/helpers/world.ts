@@ -27,7 +27,7 @@ export interface World {
 export type Policy = (req: AuthRequestSeen, w: { imap: number; pop3: number; smtp: number }) => AuthAnswer;
 
 /** Password `secret` is accepted (Auth-Pass echoed), anything else fails without Auth-Wait. */
-export const defaultPolicy: Policy = (req, ports) => {
+export const defaultPolicy: Policy = (req, ports): AuthAnswer => {
   const proto = req.headers['auth-protocol'] as 'imap' | 'pop3' | 'smtp';
   const method = req.headers['auth-method'];
   if (req.headers['auth-pass'] === 'secret' || method === 'none' || method === 'cram-md5' || method === 'apop' || method === 'external') {
