@@ -7,8 +7,8 @@
  */
 import { Parse } from './command-buffer.js';
 import { ImapCommand, parseImapCommand } from './imap-parser.js';
-import { chooseMechanism, cramChallenge, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
-import { AuthBit } from '../server-config.js';
+import { saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
@@ -18,9 +18,8 @@ const b = (s: string) => Buffer.from(s, 'latin1');
 const GREETING = b('* OK IMAP4 ready\r\n');
 const OK = b('OK completed\r\n');
 const NEXT = b('+ OK\r\n');
-const PLAIN_NEXT = b('+ \r\n');
-const USERNAME = b('+ VXNlcm5hbWU6\r\n');
 const PASSWORD = b('+ UGFzc3dvcmQ6\r\n');
+const PROMPTS = saslPrompts('+ ');
 const BYE = b('* BYE\r\n');
 const INVALID = b('BAD invalid command\r\n');
 const STAR = b('* ');
@@ -160,41 +159,7 @@ function login(s: Session): Result {
 
 function authenticate(s: Session): Result {
   if (starttlsOnly(s)) return 'invalid';
-  const info = (m: string) => s.info(m);
-  const args = s.ps.args.map((_, i) => s.arg(i));
-  const bits = s.srv.authMethods;
-  switch (chooseMechanism(args)) {
-    case 'login':
-      s.out = USERNAME;
-      s.mailState = ImapState.AuthLoginUsername;
-      return 'ok';
-    case 'login-username':
-      s.out = PASSWORD;
-      s.mailState = ImapState.AuthLoginPassword;
-      return saslLoginUsername(s, s.arg(1), info);
-    case 'plain':
-      s.out = PLAIN_NEXT;
-      s.mailState = ImapState.AuthPlain;
-      return 'ok';
-    case 'plain-ir':
-      return saslPlain(s, s.arg(1), info);
-    case 'cram-md5':
-      if (!(bits & AuthBit.CramMd5)) return 'invalid';
-      s.salt ??= makeSalt(s.srv.serverName);
-      s.out = cramChallenge('+ ', s.salt);
-      s.mailState = ImapState.AuthCramMd5;
-      return 'ok';
-    case 'external':
-      if (!(bits & AuthBit.External)) return 'invalid';
-      s.out = USERNAME;
-      s.mailState = ImapState.AuthExternal;
-      return 'ok';
-    case 'external-ir':
-      // nginx decodes an initial response before looking at imap_auth
-      return saslExternal(s, s.arg(1), info);
-    default:
-      return 'invalid';
-  }
+  return startSasl(s, PROMPTS, SASL_STATES);
 }
 
 function capability(s: Session): Buffer {
@@ -224,4 +189,13 @@ export const imap: ProtocolDriver = {
   },
   authState,
   parse: parseImapCommand,
+};
+
+/** This protocol's states for each SASL step (declared after the state numbers). */
+const SASL_STATES: SaslStates = {
+  loginUsername: ImapState.AuthLoginUsername,
+  loginPassword: ImapState.AuthLoginPassword,
+  plain: ImapState.AuthPlain,
+  cramMd5: ImapState.AuthCramMd5,
+  external: ImapState.AuthExternal,
 };

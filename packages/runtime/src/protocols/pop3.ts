@@ -5,8 +5,9 @@
  */
 import { Parse } from './command-buffer.js';
 import { Pop3Command, parsePop3Command } from './line-parser.js';
-import { AuthMethod, chooseMechanism, cramChallenge, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { AuthMethod, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
+import { saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
 import { takeBuffer } from '../net/buffer-pool.js';
@@ -15,9 +16,8 @@ import { starttlsOnly } from './imap.js';
 const b = (s: string) => Buffer.from(s, 'latin1');
 const GREETING = b('+OK POP3 ready\r\n');
 const OK = b('+OK\r\n');
-const NEXT = b('+ \r\n');
-const USERNAME = b('+ VXNlcm5hbWU6\r\n');
 const PASSWORD = b('+ UGFzc3dvcmQ6\r\n');
+const PROMPTS = saslPrompts('+ ');
 const INVALID = b('-ERR invalid command\r\n');
 
 export const Pop3State = { Start: 0, User: 1, Passwd: 2, AuthLoginUsername: 3, AuthLoginPassword: 4, AuthPlain: 5, AuthCramMd5: 6, AuthExternal: 7 } as const;
@@ -185,41 +185,7 @@ function auth(s: Session): Result {
     s.ps.state = 0;
     return 'ok';
   }
-  const info = (m: string) => s.info(m);
-  const args = s.ps.args.map((_, i) => s.arg(i));
-  const bits = s.srv.authMethods;
-  switch (chooseMechanism(args)) {
-    case 'login':
-      s.out = USERNAME;
-      s.mailState = Pop3State.AuthLoginUsername;
-      return 'ok';
-    case 'login-username':
-      s.out = PASSWORD;
-      s.mailState = Pop3State.AuthLoginPassword;
-      return saslLoginUsername(s, s.arg(1), info);
-    case 'plain':
-      s.out = NEXT;
-      s.mailState = Pop3State.AuthPlain;
-      return 'ok';
-    case 'plain-ir':
-      return saslPlain(s, s.arg(1), info);
-    case 'cram-md5':
-      if (!(bits & AuthBit.CramMd5)) return 'invalid';
-      // the salt of the greeting (cram-md5 enabled implies one was made)
-      s.salt ??= makeSalt(s.srv.serverName);
-      s.out = cramChallenge('+ ', s.salt);
-      s.mailState = Pop3State.AuthCramMd5;
-      return 'ok';
-    case 'external':
-      if (!(bits & AuthBit.External)) return 'invalid';
-      s.out = USERNAME;
-      s.mailState = Pop3State.AuthExternal;
-      return 'ok';
-    case 'external-ir':
-      return saslExternal(s, s.arg(1), info);
-    default:
-      return 'invalid';
-  }
+  return startSasl(s, PROMPTS, SASL_STATES);
 }
 
 export const pop3: ProtocolDriver = {
@@ -236,4 +202,13 @@ export const pop3: ProtocolDriver = {
   },
   authState,
   parse: (ps, b) => parsePop3Command(ps, b),
+};
+
+/** This protocol's states for each SASL step (declared after the state numbers). */
+const SASL_STATES: SaslStates = {
+  loginUsername: Pop3State.AuthLoginUsername,
+  loginPassword: Pop3State.AuthLoginPassword,
+  plain: Pop3State.AuthPlain,
+  cramMd5: Pop3State.AuthCramMd5,
+  external: Pop3State.AuthExternal,
 };

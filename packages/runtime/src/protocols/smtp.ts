@@ -7,8 +7,9 @@
  */
 import { Parse } from './command-buffer.js';
 import { SmtpCommand, parseSmtpCommand } from './line-parser.js';
-import { AuthMethod, chooseMechanism, cramChallenge, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { AuthMethod, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
+import { saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
@@ -20,9 +21,8 @@ const b = (s: string) => Buffer.from(s, 'latin1');
 const OK = b('250 2.0.0 OK\r\n');
 const BYE = b('221 2.0.0 Bye\r\n');
 const STARTTLS = b('220 2.0.0 Start TLS\r\n');
-const NEXT = b('334 \r\n');
-const USERNAME = b('334 VXNlcm5hbWU6\r\n');
 const PASSWORD = b('334 UGFzc3dvcmQ6\r\n');
+const PROMPTS = saslPrompts('334 ');
 const INVALID = b('500 5.5.1 Invalid command\r\n');
 const INVALID_PIPELINING = b('503 5.5.0 Improper use of SMTP command pipelining\r\n');
 const INVALID_ARGUMENT = b('501 5.5.4 Invalid argument\r\n');
@@ -239,40 +239,7 @@ function auth(s: Session): Result {
     s.ps.state = 0;
     return 'ok';
   }
-  const info = (m: string) => s.info(m);
-  const args = s.ps.args.map((_, i) => s.arg(i));
-  const bits = s.srv.authMethods;
-  switch (chooseMechanism(args)) {
-    case 'login':
-      s.out = USERNAME;
-      s.mailState = SmtpState.AuthLoginUsername;
-      return 'ok';
-    case 'login-username':
-      s.out = PASSWORD;
-      s.mailState = SmtpState.AuthLoginPassword;
-      return saslLoginUsername(s, s.arg(1), info);
-    case 'plain':
-      s.out = NEXT;
-      s.mailState = SmtpState.AuthPlain;
-      return 'ok';
-    case 'plain-ir':
-      return saslPlain(s, s.arg(1), info);
-    case 'cram-md5':
-      if (!(bits & AuthBit.CramMd5)) return 'invalid';
-      s.salt ??= makeSalt(s.srv.serverName);
-      s.out = cramChallenge('334 ', s.salt);
-      s.mailState = SmtpState.AuthCramMd5;
-      return 'ok';
-    case 'external':
-      if (!(bits & AuthBit.External)) return 'invalid';
-      s.out = USERNAME;
-      s.mailState = SmtpState.AuthExternal;
-      return 'ok';
-    case 'external-ir':
-      return saslExternal(s, s.arg(1), info);
-    default:
-      return 'invalid';
-  }
+  return startSasl(s, PROMPTS, SASL_STATES);
 }
 
 /** The command as typed, from the verb to the end of its last argument. */
@@ -335,4 +302,13 @@ export const smtp: ProtocolDriver = {
   initSession,
   authState,
   parse: (ps, b) => parseSmtpCommand(ps, b),
+};
+
+/** This protocol's states for each SASL step (declared after the state numbers). */
+const SASL_STATES: SaslStates = {
+  loginUsername: SmtpState.AuthLoginUsername,
+  loginPassword: SmtpState.AuthLoginPassword,
+  plain: SmtpState.AuthPlain,
+  cramMd5: SmtpState.AuthCramMd5,
+  external: SmtpState.AuthExternal,
 };
