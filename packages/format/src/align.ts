@@ -9,7 +9,7 @@
  * trailing comments. A blank line, an own-line comment, a block, or a directive written over
  * several lines (or with a comment among its words) ends the run.
  */
-import type { Directive, Node, ParsedFile } from '@mailconf/syntax';
+import { K_WS, type Directive, type Node, type ParsedFile } from '@mailconf/syntax';
 
 /** For the name token of each aligned directive: how many spaces to put after the name. */
 export function alignmentPads(file: ParsedFile): Map<number, number> {
@@ -48,9 +48,11 @@ export function alignmentPads(file: ParsedFile): Map<number, number> {
 function alignable(file: ParsedFile, d: Directive): boolean {
   if (d.terminator !== ';' || !d.nameWord || d.innerComments.length) return false;
   const lastWord = d.args.length ? d.args[d.args.length - 1]!.token : d.nameWord.token;
+  const { store, source } = file;
   for (let i = d.firstToken; i < lastWord; i++) {
-    const t = file.tokens[i]!;
-    if (t.kind === 'ws' && t.text.includes('\n')) return false;
+    if (store.kinds[i] !== K_WS) continue;
+    const nl = source.indexOf('\n', store.starts[i]!);
+    if (nl !== -1 && nl < store.ends[i]!) return false;
   }
   return true;
 }

@@ -9,7 +9,7 @@
  * array and join once: no string building in a loop), so the cost is linear in the size of
  * the file.
  */
-import type { ParsedFile, TokenKind } from '@mailconf/syntax';
+import { KINDS, type ParsedFile, type TokenKind } from '@mailconf/syntax';
 import { alignmentPads } from './align.js';
 import type { ResolvedOptions } from './options.js';
 
@@ -36,7 +36,8 @@ export interface Units {
 
 /** Walks the file once, telling `sink` what to print; returns the statement extents. */
 export function layout(file: ParsedFile, opts: ResolvedOptions, sink: LayoutSink): Units {
-  const { tokens: all, source } = file;
+  // Read the compact token store: no token objects for a whole file.
+  const { store, source } = file;
   const pads = opts.align ? alignmentPads(file) : null;
   const eol = opts.eol;
   // Gap strings are built once per depth and shared, so a large file allocates few strings.
@@ -77,15 +78,16 @@ export function layout(file: ParsedFile, opts: ResolvedOptions, sink: LayoutSink
     units.end.push(start);
   };
 
-  for (let i = 0; i < all.length; i++) {
-    const t = all[i]!;
-    if (t.kind === 'ws') continue;
+  for (let i = 0; i < store.count; i++) {
+    const kind = KINDS[store.kinds[i]!]!;
+    if (kind === 'ws') continue;
+    const start = store.starts[i]!;
     const first = prevKind === null;
-    const lfs = countLF(source, printedEnd, t.start);
-    let text = t.text;
+    const lfs = countLF(source, printedEnd, start);
+    let text = source.slice(start, store.ends[i]!);
     let gap: string;
 
-    switch (t.kind) {
+    switch (kind) {
       case 'word':
       case 'dquote':
       case 'squote':
@@ -94,7 +96,7 @@ export function layout(file: ParsedFile, opts: ResolvedOptions, sink: LayoutSink
           inStatement = true;
           words = 1;
           nameToken = i;
-          newUnit(t.start);
+          newUnit(start);
         } else {
           words++;
           if (prevKind === 'comment' || lfs > 0) {
@@ -120,7 +122,7 @@ export function layout(file: ParsedFile, opts: ResolvedOptions, sink: LayoutSink
       case '}':
         depth = Math.max(0, depth - 1);
         gap = prevKind === '{' ? '' : newline(depth);
-        newUnit(t.start);
+        newUnit(start);
         break;
       case 'comment':
         text = trimCommentEnd(text);
@@ -130,16 +132,16 @@ export function layout(file: ParsedFile, opts: ResolvedOptions, sink: LayoutSink
           gap = newline(depth + 1);
         } else {
           gap = first ? '' : statementBreak(prevKind!, lfs, depth);
-          newUnit(t.start);
+          newUnit(start);
         }
         break;
     }
 
-    if (unit < 0) newUnit(t.start);
-    sink.token(i, printedEnd, t.start, gap, text, unit);
-    printedEnd = t.start + text.length;
+    if (unit < 0) newUnit(start);
+    sink.token(i, printedEnd, start, gap, text, unit);
+    printedEnd = start + text.length;
     units.end[unit] = printedEnd;
-    prevKind = t.kind;
+    prevKind = kind;
   }
 
   sink.end(printedEnd, prevKind !== null && opts.finalNewline ? eol : '');
