@@ -186,10 +186,10 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
   }
 
   const servers: ServerModel[] = [];
-  const inherited = byName(mailLevel);
+  const shared = new SharedSettings(byName(mailLevel), version);
   for (const s of mailLevel) {
     if (s.directive.name !== 'server' || !s.directive.block || s.context !== 'mail') continue;
-    servers.push(buildServer(s, servers.length, inherited, version, valid));
+    servers.push(buildServer(s, servers.length, shared, version, valid));
   }
 
   return {
@@ -208,20 +208,18 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
 class LazySettings {
   // Private fields: not enumerable, so only the settings show when the object is listed.
   readonly #own: Map<string, Entry[]>;
-  readonly #inherited: Map<string, Entry[]>;
-  readonly #version: string;
-  constructor(own: Map<string, Entry[]>, inherited: Map<string, Entry[]>, version: string) {
+  readonly #shared: SharedSettings;
+  constructor(own: Map<string, Entry[]>, shared: SharedSettings) {
     this.#own = own;
-    this.#inherited = inherited;
-    this.#version = version;
+    this.#shared = shared;
   }
   compute(key: keyof ServerSettings): Setting<unknown> {
-    const spec = SETTINGS[key];
-    const mine = this.#own.get(key) ?? NONE;
-    const from = mine.length ? mine : (this.#inherited.get(key) ?? NONE);
-    return from.length
-      ? { value: spec.read(from), origin: mine.length ? 'server' : 'mail', directive: from[from.length - 1]!.directive, file: from[from.length - 1]!.file }
-      : { value: spec.default(this.#version), origin: 'default', directive: null, file: null };
+    const mine = this.#own.get(key);
+    if (mine?.length) {
+      const last = mine[mine.length - 1]!;
+      return { value: SETTINGS[key].read(mine), origin: 'server', directive: last.directive, file: last.file };
+    }
+    return this.#shared.get(key);
   }
 }
 
@@ -237,8 +235,33 @@ for (const key of Object.keys(SETTINGS) as (keyof ServerSettings)[]) {
   });
 }
 
-function lazySettings(own: Map<string, Entry[]>, inherited: Map<string, Entry[]>, version: string): ServerSettings {
-  return new LazySettings(own, inherited, version) as unknown as ServerSettings;
+/**
+ * What a server gets when it does not set a directive itself — the `mail {}` value or the
+ * default — is the same for every server: computed once and shared (values are immutable).
+ */
+class SharedSettings {
+  readonly #values = new Map<string, Setting<unknown>>();
+  constructor(
+    private readonly inherited: Map<string, Entry[]>,
+    private readonly version: string,
+  ) {}
+  get(key: keyof ServerSettings): Setting<unknown> {
+    let v = this.#values.get(key);
+    if (!v) {
+      const spec = SETTINGS[key];
+      const from = this.inherited.get(key) ?? NONE;
+      const last = from[from.length - 1];
+      v = last
+        ? { value: spec.read(from), origin: 'mail', directive: last.directive, file: last.file }
+        : { value: spec.default(this.version), origin: 'default', directive: null, file: null };
+      this.#values.set(key, v);
+    }
+    return v;
+  }
+}
+
+function lazySettings(own: Map<string, Entry[]>, shared: SharedSettings): ServerSettings {
+  return new LazySettings(own, shared) as unknown as ServerSettings;
 }
 
 /** Entries grouped by directive name, in order. */
@@ -254,9 +277,9 @@ function byName(entries: Entry[]): Map<string, Entry[]> {
 
 const NONE: Entry[] = [];
 
-function buildServer(s: Entry, index: number, mailLevel: Map<string, Entry[]>, version: string, valid: (e: Entry) => boolean): ServerModel {
+function buildServer(s: Entry, index: number, shared: SharedSettings, version: string, valid: (e: Entry) => boolean): ServerModel {
   const own = s.children.filter(valid);
-  const settings = lazySettings(byName(own), mailLevel, version);
+  const settings = lazySettings(byName(own), shared);
 
   const listens: ListenModel[] = [];
   let inferred: { protocol: MailProtocol; listen: ListenModel } | null = null;
