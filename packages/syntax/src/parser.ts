@@ -48,6 +48,46 @@ class SyntaxWord implements Word {
   }
 }
 
+/**
+ * A statement of the tree. Its ranges are made when read, from the token store: a large
+ * file has tens of thousands of statements and few of their ranges are ever asked for.
+ */
+class SyntaxDirective implements Directive {
+  readonly type = 'directive' as const;
+  block: Block | null = null;
+  readonly #store: TokenStore;
+  readonly #lines: LineIndex;
+  constructor(
+    store: TokenStore,
+    lines: LineIndex,
+    readonly name: string,
+    readonly nameWord: Word | null,
+    readonly args: Word[],
+    readonly terminator: Directive['terminator'],
+    /** Index of the `;` or `{` token, or -1. */
+    readonly terminatorToken: number,
+    readonly line: number,
+    readonly innerComments: Comment[],
+    readonly firstToken: number,
+    public lastToken: number,
+  ) {
+    this.#store = store;
+    this.#lines = lines;
+  }
+  get range(): Range {
+    const { starts, ends } = this.#store;
+    return new SourceRange(this.#lines, starts[this.firstToken]!, ends[this.lastToken]!);
+  }
+  get terminatorRange(): Range | null {
+    const t = this.terminatorToken;
+    return t < 0 ? null : new SourceRange(this.#lines, this.#store.starts[t]!, this.#store.ends[t]!);
+  }
+  toJSON() {
+    const { type, name, nameWord, args, terminator, block, line, innerComments, firstToken, lastToken } = this;
+    return { type, name, nameWord, args, terminator, terminatorRange: this.terminatorRange, block, range: this.range, line, innerComments, firstToken, lastToken };
+  }
+}
+
 /** The parse result; `tokens` is made from the store the first time it is read. */
 class SyntaxFile implements ParsedFile {
   #tokens: Token[] | undefined;
@@ -104,23 +144,21 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
   const makeDirective = (terminator: Directive['terminator'], term: number, lastToken: number): Directive => {
     const nameWord = pending[0] ?? null;
     const hasTerm = term >= 0;
-    const start = nameWord ? nameWord.start : starts[term]!;
     const last = pending[pending.length - 1];
-    const end = hasTerm ? ends[term]! : last!.start + last!.raw.length;
-    const d: Directive = {
-      type: 'directive',
-      name: nameWord ? nameWord.value : '',
+    const lineOffset = hasTerm ? starts[term]! : last!.start + last!.raw.length;
+    const d = new SyntaxDirective(
+      store,
+      lines,
+      nameWord ? nameWord.value : '',
       nameWord,
-      args: pending.slice(1),
+      pending.slice(1),
       terminator,
-      terminatorRange: hasTerm ? range(starts[term]!, ends[term]!) : null,
-      block: null,
-      range: range(start, end),
-      line: lineAt(hasTerm ? starts[term]! : end),
-      innerComments: pendingComments,
-      firstToken: pendingFirst >= 0 ? pendingFirst : lastToken,
+      term,
+      lineAt(lineOffset),
+      pendingComments,
+      pendingFirst >= 0 ? pendingFirst : lastToken,
       lastToken,
-    };
+    );
     pending = [];
     pendingComments = NO_COMMENTS;
     pendingFirst = -1;
@@ -198,7 +236,6 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
           const d = frame.directive!;
           d.block!.close = range(ts, te);
           d.block!.closeToken = i;
-          d.range = range((d.range as SourceRange).startOffset, te);
           d.lastToken = i;
         }
         freshLine = false;
