@@ -7,8 +7,8 @@
  */
 import { Parse } from './command-buffer.js';
 import { ImapCommand, parseImapCommand } from './imap-parser.js';
-import { saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
-import { saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
+import type { SaslOutcome } from '../sasl.js';
+import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
@@ -18,7 +18,6 @@ const b = (s: string) => Buffer.from(s, 'latin1');
 const GREETING = b('* OK IMAP4 ready\r\n');
 const OK = b('OK completed\r\n');
 const NEXT = b('+ OK\r\n');
-const PASSWORD = b('+ UGFzc3dvcmQ6\r\n');
 const PROMPTS = saslPrompts('+ ');
 const BYE = b('* BYE\r\n');
 const INVALID = b('BAD invalid command\r\n');
@@ -57,7 +56,6 @@ function authState(s: Session, timedOut: boolean): void {
   const rc = s.readCommand();
   if (rc === 'again' || rc === 'closed') return;
 
-  const info = (m: string) => s.info(m);
   let tag = true;
   let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';
   s.text = null;
@@ -90,23 +88,10 @@ function authState(s: Session, timedOut: boolean): void {
             r = 'invalid';
         }
         break;
-      case ImapState.AuthLoginUsername:
-        r = saslLoginUsername(s, s.arg(0), info);
-        tag = false;
-        s.out = PASSWORD;
-        s.mailState = ImapState.AuthLoginPassword;
-        break;
-      case ImapState.AuthLoginPassword:
-        r = saslLoginPassword(s, s.arg(0), info);
-        break;
-      case ImapState.AuthPlain:
-        r = saslPlain(s, s.arg(0), info);
-        break;
-      case ImapState.AuthCramMd5:
-        r = saslCramMd5(s, s.arg(0), info);
-        break;
-      case ImapState.AuthExternal:
-        r = saslExternal(s, s.arg(0), info);
+      default:
+        // The username step is answered untagged.
+        if (s.mailState === ImapState.AuthLoginUsername) tag = false;
+        r = continueSasl(s, PROMPTS, SASL_STATES) ?? r;
         break;
     }
   } else if (rc === Parse.ImapNext) {

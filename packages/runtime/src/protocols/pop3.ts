@@ -5,9 +5,9 @@
  */
 import { Parse } from './command-buffer.js';
 import { Pop3Command, parsePop3Command } from './line-parser.js';
-import { AuthMethod, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { AuthMethod, makeSalt, type SaslOutcome } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
-import { saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
+import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
 import { takeBuffer } from '../net/buffer-pool.js';
@@ -16,7 +16,6 @@ import { starttlsOnly } from './imap.js';
 const b = (s: string) => Buffer.from(s, 'latin1');
 const GREETING = b('+OK POP3 ready\r\n');
 const OK = b('+OK\r\n');
-const PASSWORD = b('+ UGFzc3dvcmQ6\r\n');
 const PROMPTS = saslPrompts('+ ');
 const INVALID = b('-ERR invalid command\r\n');
 
@@ -43,7 +42,6 @@ function authState(s: Session, timedOut: boolean): void {
   const rc = s.readCommand();
   if (rc === 'again' || rc === 'closed') return;
 
-  const info = (m: string) => s.info(m);
   let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';
   s.out = OK;
 
@@ -94,22 +92,8 @@ function authState(s: Session, timedOut: boolean): void {
         break;
       case Pop3State.Passwd:
         break;
-      case Pop3State.AuthLoginUsername:
-        r = saslLoginUsername(s, s.arg(0), info);
-        s.out = PASSWORD;
-        s.mailState = Pop3State.AuthLoginPassword;
-        break;
-      case Pop3State.AuthLoginPassword:
-        r = saslLoginPassword(s, s.arg(0), info);
-        break;
-      case Pop3State.AuthPlain:
-        r = saslPlain(s, s.arg(0), info);
-        break;
-      case Pop3State.AuthCramMd5:
-        r = saslCramMd5(s, s.arg(0), info);
-        break;
-      case Pop3State.AuthExternal:
-        r = saslExternal(s, s.arg(0), info);
+      default:
+        r = continueSasl(s, PROMPTS, SASL_STATES) ?? r;
         break;
     }
   }

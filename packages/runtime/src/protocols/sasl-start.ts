@@ -3,7 +3,7 @@
  * the client asked for, the challenge to send, and the state to wait in. The protocols
  * differ only in the prompt prefix (`+ ` or `334 `) and their state numbers.
  */
-import { chooseMechanism, cramChallenge, makeSalt, saslExternal, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { chooseMechanism, cramChallenge, makeSalt, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
 import type { Session } from '../session.js';
 
@@ -67,5 +67,31 @@ export function startSasl(s: Session, prompts: SaslPrompts, states: SaslStates):
       return saslExternal(s, s.arg(1), info);
     default:
       return 'invalid';
+  }
+}
+
+/**
+ * A client's answer to a SASL challenge, in the state it was left in: the next step, or
+ * null when the session is not in the middle of a SASL exchange.
+ */
+export function continueSasl(s: Session, prompts: SaslPrompts, states: SaslStates): SaslOutcome | null {
+  const info = (m: string) => s.info(m);
+  switch (s.mailState) {
+    case states.loginUsername: {
+      const r = saslLoginUsername(s, s.arg(0), info);
+      s.out = prompts.password;
+      s.mailState = states.loginPassword;
+      return r;
+    }
+    case states.loginPassword:
+      return saslLoginPassword(s, s.arg(0), info);
+    case states.plain:
+      return saslPlain(s, s.arg(0), info);
+    case states.cramMd5:
+      return saslCramMd5(s, s.arg(0), info);
+    case states.external:
+      return saslExternal(s, s.arg(0), info);
+    default:
+      return null;
   }
 }

@@ -7,9 +7,9 @@
  */
 import { Parse } from './command-buffer.js';
 import { SmtpCommand, parseSmtpCommand } from './line-parser.js';
-import { AuthMethod, saslCramMd5, saslExternal, saslLoginPassword, saslLoginUsername, saslPlain, type SaslOutcome } from '../sasl.js';
+import { AuthMethod, type SaslOutcome } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
-import { saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
+import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
@@ -21,7 +21,6 @@ const b = (s: string) => Buffer.from(s, 'latin1');
 const OK = b('250 2.0.0 OK\r\n');
 const BYE = b('221 2.0.0 Bye\r\n');
 const STARTTLS = b('220 2.0.0 Start TLS\r\n');
-const PASSWORD = b('334 UGFzc3dvcmQ6\r\n');
 const PROMPTS = saslPrompts('334 ');
 const INVALID = b('500 5.5.1 Invalid command\r\n');
 const INVALID_PIPELINING = b('503 5.5.0 Improper use of SMTP command pipelining\r\n');
@@ -129,7 +128,6 @@ function authState(s: Session, timedOut: boolean): void {
   const rc = s.readCommand();
   if (rc === 'again' || rc === 'closed') return;
 
-  const info = (m: string) => s.info(m);
   let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';
   s.out = OK;
 
@@ -169,22 +167,8 @@ function authState(s: Session, timedOut: boolean): void {
             r = 'invalid';
         }
         break;
-      case SmtpState.AuthLoginUsername:
-        r = saslLoginUsername(s, s.arg(0), info);
-        s.out = PASSWORD;
-        s.mailState = SmtpState.AuthLoginPassword;
-        break;
-      case SmtpState.AuthLoginPassword:
-        r = saslLoginPassword(s, s.arg(0), info);
-        break;
-      case SmtpState.AuthPlain:
-        r = saslPlain(s, s.arg(0), info);
-        break;
-      case SmtpState.AuthCramMd5:
-        r = saslCramMd5(s, s.arg(0), info);
-        break;
-      case SmtpState.AuthExternal:
-        r = saslExternal(s, s.arg(0), info);
+      default:
+        r = continueSasl(s, PROMPTS, SASL_STATES) ?? r;
         break;
     }
   }
