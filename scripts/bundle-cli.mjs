@@ -6,11 +6,15 @@
  * (@nginx/reference-lib, 1.7 MB) stay external and are loaded only when docs are asked for.
  */
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = (name) => path.join(root, 'packages', name, 'src', 'index.ts');
+
+// Chunk names carry a content hash: clear the old ones so they do not pile up.
+fs.rmSync(path.join(root, 'packages/cli/dist/bundle'), { recursive: true, force: true });
 
 await esbuild.build({
   entryPoints: [path.join(root, 'packages/cli/src/index.ts')],

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from './parser.js';
 import type { Range } from './positions.js';
-import { decodeSource, type SourceEncoding } from './source.js';
+import { decodeSource, releaseBytes, type SourceEncoding } from './source.js';
 import type { Directive, Node, ParsedFile } from './tree.js';
 
 export interface IncludeIssue {
@@ -59,6 +59,7 @@ export function loadConfigFile(file: string, options: LoadOptions = {}): ConfigS
   const read = options.readFile ?? defaultRead;
   const bytes = read(abs);
   const decoded = decodeSource(bytes ?? new Uint8Array());
+  if (bytes && !options.readFile) releaseBytes(bytes);
   return loadConfigText(decoded.text, abs, { configDir: path.dirname(abs), ...options }, decoded.encoding);
 }
 
@@ -84,6 +85,7 @@ function followIncludes(set: ConfigSet, file: ParsedFile, chain: string[], optio
   const read = options.readFile ?? defaultRead;
   const isDir = options.isDirectory ?? defaultIsDirectory;
   const glob = options.glob ?? defaultGlob;
+  if (!file.mayInclude) return;
   for (const directive of includeDirectives(file.children)) {
     if (directive.name !== 'include' || directive.args.length !== 1 || directive.terminator !== ';') continue;
     const value = directive.args[0]!.value;
@@ -110,6 +112,7 @@ function followIncludes(set: ConfigSet, file: ParsedFile, chain: string[], optio
           continue;
         }
         const decoded = decodeSource(bytes);
+        if (!options.readFile) releaseBytes(bytes);
         parsed = parse(decoded.text, { path: t });
         set.files.set(t, parsed);
         set.encodings.set(t, decoded.encoding);

@@ -40,11 +40,17 @@ export const Word = createToken({
   start_chars_hint: wordStartChars(),
 });
 
-/** Every UTF-16 code unit that can start an unquoted word: all but whitespace, ; { } # and quotes. */
+/**
+ * The characters that can start an unquoted word: all but whitespace, ; { } # and quotes.
+ * chevrotain files characters from 256 up in buckets of 255 (charCodeToOptimizedIndex), so
+ * one character per bucket stands for all of them: listing all 65,526 would make building
+ * the lexer several milliseconds and megabytes dearer on every run.
+ */
 function wordStartChars(): number[] {
   const excluded = new Set([' ', '\t', '\r', '\n', ';', '{', '}', '#', '"', "'"].map((c) => c.charCodeAt(0)));
   const out: number[] = [];
-  for (let c = 0; c < 0x10000; c++) if (!excluded.has(c)) out.push(c);
+  for (let c = 0; c < 256; c++) if (!excluded.has(c)) out.push(c);
+  for (let bucket = Math.floor(256 / 255); bucket <= Math.floor(0xffff / 255); bucket++) out.push(Math.max(256, bucket * 255));
   return out;
 }
 
@@ -112,38 +118,105 @@ function getLexer(): Lexer {
   return lexer;
 }
 
-/** Splits text into tokens. Total: every character of `text` belongs to exactly one token. */
-export function scan(text: string): TokenStore {
-  const result = getLexer().tokenize(text);
+/**
+ * How much text chevrotain is given at a time. chevrotain makes an object for every token
+ * (and for every whitespace run it skips); lexing a large file in one call keeps all of them
+ * alive at once, hundreds of thousands, which costs more memory and garbage-collection time
+ * than the rest of the parse. Lexed a slice at a time, they are copied into the compact store
+ * and die young.
+ */
+const CHUNK = 8192;
+
+/**
+ * Splits text into tokens. Total: every character of `text` belongs to exactly one token.
+ * `sliceSize` is how much chevrotain reads at a time (tests vary it; the result never depends on it).
+ */
+export function scan(text: string, sliceSize = CHUNK): TokenStore {
+  const lexer = getLexer();
   const codes = codeOfType!;
-  const n = result.tokens.length;
-  // Each chevrotain token may be preceded by a whitespace gap, and one may trail.
-  const kinds = new Uint8Array(2 * n + 1);
-  const starts = new Uint32Array(2 * n + 1);
-  const ends = new Uint32Array(2 * n + 1);
-  let count = 0;
+  const out = new StoreBuilder(text.length);
   let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const t: IToken = result.tokens[i]!;
-    const start = t.startOffset;
-    // A gap is skipped whitespace. (Anything else cannot happen with this token set — Word
-    // accepts every other character — but the stream must stay total whatever the lexer does.)
-    if (start > pos) {
-      kinds[count] = gapKind(text, pos, start);
-      starts[count] = pos;
-      ends[count++] = start;
+  let size = sliceSize;
+  while (pos < text.length) {
+    const last = pos + size >= text.length;
+    const end = last ? text.length : pos + size;
+    const tokens = lexer.tokenize(pos === 0 && last ? text : text.slice(pos, end)).tokens;
+    // A token that reaches the end of a slice may go on past it (a word, a quoted string or a
+    // comment cut in two): it is left for the next slice, which starts where it starts. Every
+    // pattern stops at a character it can see, so a token that ends before the cut is the same
+    // token the whole text would give.
+    let kept = pos;
+    for (let i = 0; i < tokens.length; i++) {
+      const t: IToken = tokens[i]!;
+      const start = pos + t.startOffset;
+      const stop = start + t.image.length;
+      if (!last && stop >= end) break;
+      out.push(codes[t.tokenTypeIdx]!, start, stop, text);
+      kept = stop;
     }
-    pos = start + t.image.length;
-    kinds[count] = codes[t.tokenTypeIdx]!;
-    starts[count] = start;
-    ends[count++] = pos;
+    // The last slice is read whole; whitespace after its last token is filled in by finish().
+    if (last) break;
+    if (kept === pos) {
+      // One token longer than the slice: read a longer slice (doubling keeps this linear).
+      size *= 2;
+      continue;
+    }
+    pos = kept;
+    size = sliceSize;
   }
-  if (pos < text.length) {
-    kinds[count] = gapKind(text, pos, text.length);
-    starts[count] = pos;
-    ends[count++] = text.length;
+  out.finish(text);
+  return out.store();
+}
+
+/** Grows the store's arrays as tokens come, and fills in the whitespace chevrotain skipped. */
+class StoreBuilder {
+  count = 0;
+  /** End of the last token pushed. */
+  pos = 0;
+  kinds: Uint8Array;
+  /** Token starts, plus one entry past the last token: `ends` is a view shifted by one. */
+  starts: Uint32Array;
+
+  constructor(length: number) {
+    // A typical configuration has a token (whitespace included) for every five characters.
+    const capacity = Math.max(16, length >>> 2);
+    this.kinds = new Uint8Array(capacity);
+    this.starts = new Uint32Array(capacity + 1);
   }
-  return { count, kinds: kinds.subarray(0, count), starts: starts.subarray(0, count), ends: ends.subarray(0, count) };
+
+  push(kind: number, start: number, end: number, text: string): void {
+    // A gap before the token is skipped whitespace. (Anything else cannot happen with this
+    // token set — Word accepts every other character — but the stream must stay total.)
+    if (start > this.pos) this.add(gapKind(text, this.pos, start), this.pos);
+    this.add(kind, start);
+    this.pos = end;
+  }
+
+  finish(text: string): void {
+    if (this.pos < text.length) this.add(gapKind(text, this.pos, text.length), this.pos);
+    this.starts[this.count] = text.length;
+  }
+
+  store(): TokenStore {
+    const n = this.count;
+    return { count: n, kinds: this.kinds.subarray(0, n), starts: this.starts.subarray(0, n), ends: this.starts.subarray(1, n + 1) };
+  }
+
+  private add(kind: number, start: number): void {
+    if (this.count === this.kinds.length) this.grow();
+    this.kinds[this.count] = kind;
+    this.starts[this.count++] = start;
+  }
+
+  private grow(): void {
+    const capacity = this.kinds.length * 2;
+    const kinds = new Uint8Array(capacity);
+    kinds.set(this.kinds);
+    const starts = new Uint32Array(capacity + 1);
+    starts.set(this.starts.subarray(0, this.count));
+    this.kinds = kinds;
+    this.starts = starts;
+  }
 }
 
 export function tokenAt(store: TokenStore, text: string, i: number): Token {
@@ -162,8 +235,10 @@ export function tokenize(text: string): Token[] {
   return materialize(scan(text), text);
 }
 
-const WS = /^[ \t\r\n]+$/;
-
 function gapKind(text: string, start: number, end: number): number {
-  return WS.test(text.slice(start, end)) ? K_WS : K_WORD;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return K_WORD;
+  }
+  return K_WS;
 }

@@ -7,9 +7,9 @@
  * stack, and linear in the number of tokens. It never throws on any input. It reads the
  * compact token store and creates objects only for what the tree keeps.
  */
-import { K_CLOSE, K_COMMENT, K_DQUOTE, K_OPEN, K_SEMI, K_SQUOTE, K_WS, materialize, scan, type Token, type TokenStore } from './lexer.js';
+import { K_CLOSE, K_COMMENT, K_DQUOTE, K_OPEN, K_SEMI, K_SQUOTE, K_WORD, K_WS, materialize, scan, type Token, type TokenStore } from './lexer.js';
 import { LineIndex, SourceRange, type Range } from './positions.js';
-import type { BlankLines, Block, Comment, Directive, Node, ParsedFile, SyntaxErrorCode, SyntaxIssue, Word } from './tree.js';
+import type { BlankLines, Block, Comment, Directive, Node, ParsedFile, SyntaxErrorCode, SyntaxIssue, Terminator, Word } from './tree.js';
 import { byteLength, unescapeWord } from './words.js';
 
 /** nginx reads words into a 4096-byte buffer (config-language.md §3.6). */
@@ -18,11 +18,6 @@ const BUFFER = 4096;
 export interface ParseOptions {
   /** The path to report; `-` for standard input. */
   path?: string;
-}
-
-interface Frame {
-  children: Node[];
-  directive: Directive | null;
 }
 
 const NO_COMMENTS: Comment[] = [];
@@ -88,89 +83,100 @@ class SyntaxDirective implements Directive {
   }
 }
 
-/** The parse result; `tokens` is made from the store the first time it is read. */
+/**
+ * Parses a text. Syntax errors are found at once; the tree is built from the token store
+ * the first time `children` is read, so a caller that only wants the errors (`mailconf
+ * parse`) never pays for one object per statement and word.
+ */
+export function parse(source: string, options: ParseOptions = {}): ParsedFile {
+  const store = scan(source);
+  const file = new SyntaxFile(options.path ?? '-', source, store);
+  const errors: SyntaxIssue[] = [];
+  file.mayInclude = read(store, source, () => file.lines, errors, null);
+  file.errors = errors;
+  return file;
+}
+
+/** The parse result; `children`, `tokens` and `lines` are made the first time they are read. */
 class SyntaxFile implements ParsedFile {
+  errors: SyntaxIssue[] = [];
+  mayInclude = true;
+  #children: Node[] | undefined;
   #tokens: Token[] | undefined;
+  #lines: LineIndex | undefined;
   constructor(
     readonly path: string,
     readonly source: string,
     readonly store: TokenStore,
-    readonly children: Node[],
-    readonly errors: SyntaxIssue[],
-    readonly lines: LineIndex,
   ) {}
+  get lines(): LineIndex {
+    this.#lines ??= new LineIndex(this.source);
+    return this.#lines;
+  }
+  get children(): Node[] {
+    if (!this.#children) {
+      const builder = new TreeBuilder(this.store, this.source, this.lines);
+      read(this.store, this.source, () => this.lines, null, builder);
+      this.#children = builder.root;
+    }
+    return this.#children;
+  }
   get tokens(): Token[] {
     this.#tokens ??= materialize(this.store, this.source);
     return this.#tokens;
   }
 }
 
-export function parse(source: string, options: ParseOptions = {}): ParsedFile {
-  const store = scan(source);
+/**
+ * Reads the statements of a token stream the way ngx_conf_parse does: records every syntax
+ * error (when `errors` is given) and reports each statement to `builder` (when given).
+ * Words, comments and open blocks are tracked as token indexes, so with no builder nothing
+ * is allocated per statement. Returns whether any statement is named `include`.
+ */
+function read(store: TokenStore, source: string, lines: () => LineIndex, errors: SyntaxIssue[] | null, builder: TreeBuilder | null): boolean {
   const { kinds, starts, ends, count } = store;
-  const lines = new LineIndex(source);
-  const errors: SyntaxIssue[] = [];
-  const root: Node[] = [];
-  const stack: Frame[] = [{ children: root, directive: null }];
-  let pending: SyntaxWord[] = [];
-  let pendingComments: Comment[] = NO_COMMENTS;
+  /** Token indexes of the words of the statement being read. */
+  const pending: number[] = [];
+  /** Token indexes of comments written between those words, and whether each followed a word on its line. */
+  const pendingComments: number[] = [];
+  const pendingTrailing: boolean[] = [];
   let pendingFirst = -1;
+  /** The `{` token of each open block. */
+  const open: number[] = [];
   /** Whether a line break was seen since the last non-whitespace token (or the file start). */
   let freshLine = true;
+  let mayInclude = false;
 
-  const range = (start: number, end: number): Range => new SourceRange(lines, start, end);
-  const text = (i: number) => source.slice(starts[i]!, ends[i]!);
   const isQuote = (i: number) => i >= 0 && (kinds[i] === K_DQUOTE || kinds[i] === K_SQUOTE);
-  /** A quoted token is closed when it ends with its (unescaped) quote character. */
-  const closed = (i: number): boolean => {
-    const s = starts[i]!;
-    const e = ends[i]!;
-    if (e - s < 2) return false;
-    const q = source.charCodeAt(s);
-    if (source.charCodeAt(e - 1) !== q) return false;
-    let n = 0;
-    for (let k = e - 2; k > s && source.charCodeAt(k) === 92; k--) n++;
-    return n % 2 === 0;
-  };
+  const closed = (i: number) => closedQuote(source, starts[i]!, ends[i]!);
+  const lineAt = (offset: number): number => lines().position(offset).line;
   const error = (code: SyntaxErrorCode, message: string, at: number, end: number, line?: number, hint?: string) => {
-    const r = range(at, end);
+    if (!errors) return;
+    const r = new SourceRange(lines(), at, end);
     const issue: SyntaxIssue = { code, message, line: line ?? r.start.line, range: r };
     if (hint) issue.hint = hint;
     errors.push(issue);
   };
-  const current = (): Frame => stack[stack.length - 1]!;
-  const lineAt = (offset: number): number => lines.position(offset).line;
-
-  const makeDirective = (terminator: Directive['terminator'], term: number, lastToken: number): Directive => {
-    const nameWord = pending[0] ?? null;
-    const hasTerm = term >= 0;
-    const last = pending[pending.length - 1];
-    const lineOffset = hasTerm ? starts[term]! : last!.start + last!.raw.length;
-    const d = new SyntaxDirective(
-      store,
-      lines,
-      nameWord ? nameWord.value : '',
-      nameWord,
-      pending.slice(1),
-      terminator,
-      term,
-      lineAt(lineOffset),
-      pendingComments,
-      pendingFirst >= 0 ? pendingFirst : lastToken,
-      lastToken,
-    );
-    pending = [];
-    pendingComments = NO_COMMENTS;
-    pendingFirst = -1;
-    return d;
+  /** When a statement is cut short, a missing `;` is the usual cause: say where it belongs. */
+  const missingSemicolonHint = (): string | undefined => {
+    if (pending.length === 0) return undefined;
+    const last = pending[pending.length - 1]!;
+    return `missing ";" after "${source.slice(starts[last]!, ends[last]!)}" on line ${lineAt(ends[last]!)}?`;
   };
-
+  const endStatement = (terminator: Terminator, term: number, lastToken: number) => {
+    if (pending.length && isIncludeWord(source, kinds[pending[0]!]!, starts[pending[0]!]!, ends[pending[0]!]!)) mayInclude = true;
+    builder?.statement(pending, pendingComments, pendingTrailing, terminator, term, pendingFirst >= 0 ? pendingFirst : lastToken, lastToken);
+    pending.length = 0;
+    pendingComments.length = 0;
+    pendingTrailing.length = 0;
+    pendingFirst = -1;
+  };
   /** A statement cut short (by `}` or end of file): kept in the tree, without terminator. */
   const flushUnterminated = (lastToken: number) => {
     if (pending.length === 0) return;
     let last = lastToken;
     while (last > 0 && kinds[last] === K_WS) last--;
-    current().children.push(makeDirective(null, -1, last));
+    endStatement(null, -1, last);
   };
 
   for (let i = 0; i < count; i++) {
@@ -184,10 +190,7 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
         if (lf > 0) {
           if (pending.length === 0) {
             const blank = lf - (i === 0 ? 0 : 1);
-            if (blank > 0) {
-              const b: BlankLines = { type: 'blank', count: blank, range: range(ts, te) };
-              current().children.push(b);
-            }
+            if (blank > 0) builder?.blank(blank, ts, te);
           }
           freshLine = true;
         }
@@ -195,18 +198,16 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
       }
       case K_COMMENT: {
         if (isQuote(i - 1) && closed(i - 1)) error('unexpected-after-quote', 'unexpected "#"', ts, ts + 1);
-        const raw = text(i);
-        const c: Comment = { type: 'comment', text: raw.slice(1), raw, range: range(ts, te), trailing: !freshLine, token: i };
         if (pending.length) {
-          if (pendingComments === NO_COMMENTS) pendingComments = [];
-          pendingComments.push(c);
-        } else current().children.push(c);
+          pendingComments.push(i);
+          pendingTrailing.push(!freshLine);
+        } else builder?.comment(i, !freshLine);
         freshLine = false;
         break;
       }
       case K_SEMI: {
         if (pending.length === 0) error('unexpected-semicolon', 'unexpected ";"', ts, te);
-        else current().children.push(makeDirective(';', i, i));
+        else endStatement(';', i, i);
         freshLine = false;
         break;
       }
@@ -215,90 +216,193 @@ export function parse(source: string, options: ParseOptions = {}): ParsedFile {
           error('unexpected-open', 'unexpected "{"', ts, te);
           pendingFirst = i;
         }
-        const d = makeDirective('{', i, i);
-        const block: Block = { children: [], open: range(ts, te), close: null, closeToken: null };
-        d.block = block;
-        current().children.push(d);
-        stack.push({ children: block.children, directive: d });
+        endStatement('{', i, i);
+        open.push(i);
         freshLine = false;
         break;
       }
       case K_CLOSE: {
         const hadPending = pending.length > 0;
         if (hadPending) {
-          error('unexpected-close', 'unexpected "}"', ts, te, undefined, missingSemicolonHint(pending, lineAt));
+          error('unexpected-close', 'unexpected "}"', ts, te, undefined, missingSemicolonHint());
           flushUnterminated(i - 1);
         }
-        if (stack.length === 1) {
+        if (open.length === 0) {
           if (!hadPending) error('unexpected-close', 'unexpected "}"', ts, te);
         } else {
-          const frame = stack.pop()!;
-          const d = frame.directive!;
-          d.block!.close = range(ts, te);
-          d.block!.closeToken = i;
-          d.lastToken = i;
+          open.pop();
+          builder?.close(i);
         }
         freshLine = false;
         break;
       }
       default: {
         // A word, quoted or not.
-        const raw = text(i);
-        if (isQuote(i - 1) && closed(i - 1) && raw.charCodeAt(0) !== 41 /* ) */) {
+        if (isQuote(i - 1) && closed(i - 1) && source.charCodeAt(ts) !== 41 /* ) */) {
           // After a closing quote only whitespace, `;`, `{` or `)` may follow.
-          const c = String.fromCodePoint(raw.codePointAt(0)!);
+          const c = String.fromCodePoint(source.codePointAt(ts)!);
           error('unexpected-after-quote', `unexpected "${c}"`, ts, ts + c.length);
         }
-        let quote: Word['quote'] = null;
-        let inner = raw;
-        const isClosed = kind !== K_DQUOTE && kind !== K_SQUOTE ? true : closed(i);
-        if (kind === K_DQUOTE || kind === K_SQUOTE) {
-          quote = kind === K_DQUOTE ? '"' : "'";
-          inner = isClosed ? raw.slice(1, -1) : raw.slice(1);
-        }
-        const word = new SyntaxWord(lines, raw, unescapeWord(inner), quote, i, ts);
-        if (inner.length >= BUFFER / 4) checkLength(word, inner, isClosed);
+        if (errors && te - ts >= BUFFER / 4) checkLength(i);
         if (pending.length === 0) pendingFirst = i;
-        pending.push(word);
+        pending.push(i);
         freshLine = false;
         break;
       }
     }
   }
 
-  const eofLine = lines.lineCount;
   const eof = source.length;
   if (pending.length) {
     const last = pending[pending.length - 1]!;
     const hint =
-      last.quote && !closed(last.token)
-        ? `the ${last.quote === '"' ? 'double' : 'single'} quote opened on line ${lineAt(last.start)} is never closed`
-        : missingSemicolonHint(pending, lineAt);
-    error('eof-expecting-semicolon', 'unexpected end of file, expecting ";" or "}"', eof, eof, eofLine, hint);
+      isQuote(last) && !closed(last)
+        ? `the ${kinds[last] === K_DQUOTE ? 'double' : 'single'} quote opened on line ${lineAt(starts[last]!)} is never closed`
+        : missingSemicolonHint();
+    error('eof-expecting-semicolon', 'unexpected end of file, expecting ";" or "}"', eof, eof, errors ? lines().lineCount : 0, hint);
     flushUnterminated(count - 1);
   }
-  if (stack.length > 1) {
-    const open = stack[stack.length - 1]!.directive!;
-    const what = open.name ? `"${open.name}"` : 'a block';
-    error('eof-expecting-close', 'unexpected end of file, expecting "}"', eof, eof, eofLine, `the block of ${what} opened on line ${open.line} is never closed`);
-    while (stack.length > 1) stack.pop();
+  if (open.length) {
+    const brace = open[open.length - 1]!;
+    const what = nameBefore(brace);
+    error('eof-expecting-close', 'unexpected end of file, expecting "}"', eof, eof, errors ? lines().lineCount : 0, `the block of ${what ? `"${what}"` : 'a block'} opened on line ${errors ? lineAt(starts[brace]!) : 0} is never closed`);
+  }
+  return mayInclude;
+
+  /** The name of the statement a `{` opened: its first word, found by walking back. */
+  function nameBefore(brace: number): string {
+    let first = -1;
+    for (let k = brace - 1; k >= 0; k--) {
+      const kd = kinds[k]!;
+      if (kd === K_SEMI || kd === K_OPEN || kd === K_CLOSE) break;
+      if (kd !== K_WS && kd !== K_COMMENT) first = k;
+    }
+    return first < 0 ? '' : wordParts(source, kinds[first]!, starts[first]!, ends[first]!).value;
   }
 
-  return new SyntaxFile(options.path ?? '-', source, store, root, errors, lines);
-
-  function checkLength(word: SyntaxWord, inner: string, isClosed: boolean) {
+  function checkLength(i: number) {
+    const { inner, quote, closed: isClosed } = wordParts(source, kinds[i]!, starts[i]!, ends[i]!);
     const len = byteLength(inner);
-    const line = lineAt(word.start);
-    const end = word.start + word.raw.length;
-    if (word.quote) {
+    const at = starts[i]!;
+    const end = ends[i]!;
+    const line = lineAt(at);
+    if (quote) {
       if (len >= BUFFER) {
-        error('too-long-quoted', `too long parameter, probably missing terminating "${word.quote}" character`, word.start, end, line);
+        error('too-long-quoted', `too long parameter, probably missing terminating "${quote}" character`, at, end, line);
       } else if (len >= BUFFER - 1 && isClosed) {
-        error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, word.start, end, line);
+        error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, at, end, line);
       }
     } else if (len >= BUFFER) {
-      error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, word.start, end, line);
+      error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, at, end, line);
     }
+  }
+}
+
+/** A quoted token is closed when it ends with its (unescaped) quote character. */
+function closedQuote(source: string, s: number, e: number): boolean {
+  if (e - s < 2) return false;
+  const q = source.charCodeAt(s);
+  if (source.charCodeAt(e - 1) !== q) return false;
+  let n = 0;
+  for (let k = e - 2; k > s && source.charCodeAt(k) === 92; k--) n++;
+  return n % 2 === 0;
+}
+
+/** A word token's parts: what is inside the quotes, the quote, and nginx's value. */
+function wordParts(source: string, kind: number, s: number, e: number): { raw: string; inner: string; value: string; quote: Word['quote']; closed: boolean } {
+  const raw = source.slice(s, e);
+  if (kind !== K_DQUOTE && kind !== K_SQUOTE) return { raw, inner: raw, value: unescapeWord(raw), quote: null, closed: true };
+  const closed = closedQuote(source, s, e);
+  const inner = closed ? raw.slice(1, -1) : raw.slice(1);
+  return { raw, inner, value: unescapeWord(inner), quote: kind === K_DQUOTE ? '"' : "'", closed };
+}
+
+/** Whether a word reads as `include` (checked by characters: no string is made for other names). */
+function isIncludeWord(source: string, kind: number, s: number, e: number): boolean {
+  const c = source.charCodeAt(s);
+  // `include` as written, or quoted, or with escapes: only these can start like this.
+  if (c !== 105 /* i */ && c !== 34 && c !== 39 && c !== 92) return false;
+  if (kind === K_WORD && e - s === 7) return source.startsWith('include', s);
+  return e - s <= 32 && wordParts(source, kind, s, e).value === 'include';
+}
+
+/** Builds the tree's objects from the statements `read` reports. */
+class TreeBuilder {
+  readonly root: Node[] = [];
+  private readonly frames: { children: Node[]; directive: SyntaxDirective | null }[] = [{ children: this.root, directive: null }];
+  private line = 1;
+
+  constructor(
+    private readonly store: TokenStore,
+    private readonly source: string,
+    private readonly lines: LineIndex,
+  ) {}
+
+  private get children(): Node[] {
+    return this.frames[this.frames.length - 1]!.children;
+  }
+
+  private range(start: number, end: number): Range {
+    return new SourceRange(this.lines, start, end);
+  }
+
+  blank(count: number, start: number, end: number): void {
+    const b: BlankLines = { type: 'blank', count, range: this.range(start, end) };
+    this.children.push(b);
+  }
+
+  comment(i: number, trailing: boolean): void {
+    this.children.push(this.makeComment(i, trailing));
+  }
+
+  private makeComment(i: number, trailing: boolean): Comment {
+    const { starts, ends } = this.store;
+    const raw = this.source.slice(starts[i]!, ends[i]!);
+    return { type: 'comment', text: raw.slice(1), raw, range: this.range(starts[i]!, ends[i]!), trailing, token: i };
+  }
+
+  private word(i: number): SyntaxWord {
+    const kind = this.store.kinds[i]!;
+    const s = this.store.starts[i]!;
+    const e = this.store.ends[i]!;
+    const raw = this.source.slice(s, e);
+    if (kind !== K_DQUOTE && kind !== K_SQUOTE) return new SyntaxWord(this.lines, raw, unescapeWord(raw), null, i, s);
+    const inner = closedQuote(this.source, s, e) ? raw.slice(1, -1) : raw.slice(1);
+    return new SyntaxWord(this.lines, raw, unescapeWord(inner), kind === K_DQUOTE ? '"' : "'", i, s);
+  }
+
+  /**
+   * The nginx line of an offset. Statements are reported in order, so the line only moves
+   * forward: a cursor instead of a search (and no position object) per statement.
+   */
+  private lineOf(offset: number): number {
+    const lines = this.lines;
+    while (this.line < lines.lineCount && lines.lineStart(this.line + 1) <= offset) this.line++;
+    return this.line;
+  }
+
+  statement(words: readonly number[], comments: readonly number[], trailing: readonly boolean[], terminator: Terminator, term: number, firstToken: number, lastToken: number): void {
+    const { starts, ends } = this.store;
+    const nameWord = words.length ? this.word(words[0]!) : null;
+    const args: Word[] = new Array(Math.max(0, words.length - 1));
+    for (let k = 1; k < words.length; k++) args[k - 1] = this.word(words[k]!);
+    const innerComments = comments.length ? comments.map((c, k) => this.makeComment(c, trailing[k]!)) : NO_COMMENTS;
+    const lineOffset = term >= 0 ? starts[term]! : ends[words[words.length - 1]!]!;
+    const d = new SyntaxDirective(this.store, this.lines, nameWord ? nameWord.value : '', nameWord, args, terminator, term, this.lineOf(lineOffset), innerComments, firstToken, lastToken);
+    this.children.push(d);
+    if (terminator === '{') {
+      const block: Block = { children: [], open: this.range(starts[term]!, ends[term]!), close: null, closeToken: null };
+      d.block = block;
+      this.frames.push({ children: block.children, directive: d });
+    }
+  }
+
+  close(i: number): void {
+    const frame = this.frames.pop()!;
+    const d = frame.directive!;
+    d.block!.close = this.range(this.store.starts[i]!, this.store.ends[i]!);
+    d.block!.closeToken = i;
+    d.lastToken = i;
   }
 }
 
@@ -306,11 +410,3 @@ function firstBytes(s: string, n: number): string {
   const bytes = new TextEncoder().encode(s.slice(0, n));
   return new TextDecoder().decode(bytes.slice(0, n));
 }
-
-/** When a statement is cut short, a missing `;` is the usual cause: say where it belongs. */
-function missingSemicolonHint(words: SyntaxWord[], lineAt: (offset: number) => number): string | undefined {
-  if (words.length === 0) return undefined;
-  const last = words[words.length - 1]!;
-  return `missing ";" after "${last.raw}" on line ${lineAt(last.start + last.raw.length)}?`;
-}
-

@@ -30,3 +30,16 @@ export function encodeSource(text: string, encoding: SourceEncoding): Uint8Array
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
   return out;
 }
+
+/**
+ * Frees the bytes of a file once they are decoded, instead of at the next garbage collection:
+ * for a large file the bytes and the text would otherwise both count at the peak. Only a
+ * buffer that owns its whole memory is freed (small buffers share Node's pool); `bytes` must
+ * not be used afterwards.
+ */
+export function releaseBytes(bytes: Uint8Array): void {
+  if (!(bytes.buffer instanceof ArrayBuffer)) return;
+  const buffer = bytes.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer; detached?: boolean };
+  if (bytes.byteLength < 65536 || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) return;
+  if (typeof buffer.transfer === 'function' && !buffer.detached) buffer.transfer(0);
+}

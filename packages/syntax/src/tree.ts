@@ -106,9 +106,13 @@ export interface ParsedFile {
   readonly tokens: Token[];
   /** The same tokens as compact arrays: what the parser and fast paths read. */
   readonly store: TokenStore;
-  children: Node[];
+  /** The statements (made on first use from `store`: reading only `errors` costs no tree). */
+  readonly children: Node[];
   errors: SyntaxIssue[];
-  lines: LineIndex;
+  /** Offset → line/column lookups (made on first use). */
+  readonly lines: LineIndex;
+  /** False when no statement is named `include`, so loaders need not build the tree to look. */
+  readonly mayInclude: boolean;
 }
 
 /** Visits every directive in document order (iterative, so deep nesting cannot overflow the stack). */

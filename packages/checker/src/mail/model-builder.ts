@@ -207,15 +207,17 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
  */
 class LazySettings {
   // Private fields: not enumerable, so only the settings show when the object is listed.
-  readonly #own: Map<string, Entry[]>;
+  /** The server's own valid statements: a handful, so a scan is cheaper than a map per server. */
+  readonly #own: Entry[];
   readonly #shared: SharedSettings;
-  constructor(own: Map<string, Entry[]>, shared: SharedSettings) {
+  constructor(own: Entry[], shared: SharedSettings) {
     this.#own = own;
     this.#shared = shared;
   }
   compute(key: keyof ServerSettings): Setting<unknown> {
-    const mine = this.#own.get(key);
-    if (mine?.length) {
+    let mine: Entry[] | undefined;
+    for (const e of this.#own) if (e.directive.name === key) (mine ??= []).push(e);
+    if (mine) {
       const last = mine[mine.length - 1]!;
       return { value: SETTINGS[key].read(mine), origin: 'server', directive: last.directive, file: last.file };
     }
@@ -260,7 +262,7 @@ class SharedSettings {
   }
 }
 
-function lazySettings(own: Map<string, Entry[]>, shared: SharedSettings): ServerSettings {
+function lazySettings(own: Entry[], shared: SharedSettings): ServerSettings {
   return new LazySettings(own, shared) as unknown as ServerSettings;
 }
 
@@ -279,7 +281,7 @@ const NONE: Entry[] = [];
 
 function buildServer(s: Entry, index: number, shared: SharedSettings, version: string, valid: (e: Entry) => boolean): ServerModel {
   const own = s.children.filter(valid);
-  const settings = lazySettings(byName(own), shared);
+  const settings = lazySettings(own, shared);
 
   const listens: ListenModel[] = [];
   let inferred: { protocol: MailProtocol; listen: ListenModel } | null = null;

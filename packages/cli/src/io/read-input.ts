@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeSource, loadConfigText, type ConfigSet, type LoadOptions } from '@mailconf/syntax';
+import { decodeSource, loadConfigText, releaseBytes, type ConfigSet, type LoadOptions } from '@mailconf/syntax';
 
 export class InputError extends Error {}
 
@@ -19,6 +19,7 @@ export function readInput(file: string, options: LoadOptions = {}): ConfigSet {
     throw new InputError(`mailconf: cannot read ${file}: ${reason}`);
   }
   const decoded = decodeSource(bytes);
+  releaseBytes(bytes);
   const label = file === '-' ? '-' : path.resolve(file);
   return loadConfigText(decoded.text, label, options, decoded.encoding);
 }
