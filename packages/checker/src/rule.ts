@@ -81,6 +81,12 @@ export interface CheckOptions {
   context?: 'main' | 'events' | 'mail' | 'server' | 'http' | 'stream';
   /** Per-rule levels. */
   rules?: Record<string, RuleLevel>;
+  /**
+   * Check that the files nginx reads at start-up (certificates, keys, DH parameters, CA and
+   * CRL files, ticket keys, password files) exist on this machine. Off by default: a CI runner
+   * or a laptop rarely has the production certificates.
+   */
+  checkFiles?: boolean;
 }
 
 export function defineRule(rule: Rule): Rule {

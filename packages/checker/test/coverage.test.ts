@@ -21,7 +21,6 @@ const ENVIRONMENTAL: Record<string, string> = {
   B10: 'a mail {} without servers is accepted: nothing to report',
   C8: 'the ssl parameter without ngx_mail_ssl_module: depends on the build; every packaged build has it',
   C12: 'bind() errors: depend on the addresses configured on the machine and privileges',
-  D8: 'certificate and key loading: depends on the files and the SSL library',
   D10: 'OpenSSL rejecting ciphers, curves, DH files, CRLs or conf commands: depends on the SSL library',
   D11: 'certificate compression support: depends on the SSL library',
   F2: 'user and group lookup: depends on the system accounts',

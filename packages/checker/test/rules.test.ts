@@ -21,7 +21,7 @@ function optionsOf(text: string): CheckOptions {
     const [k, v] = kv.split('=');
     out[k!] = v!;
   }
-  return out as CheckOptions;
+  return { ...out, checkFiles: out.checkFiles === 'true' } as unknown as CheckOptions;
 }
 
 function cases(folder: string) {
@@ -44,7 +44,11 @@ for (const folder of folders) {
       it(path.basename(file), () => {
         const text = fs.readFileSync(file, 'utf8');
         const { diagnostics } = checkConfigSet(loadConfigFile(file), optionsOf(text));
-        const got = diagnostics.filter((d) => d.ruleId === folder).map((d) => `${d.line}: ${d.message}\n`).join('');
+        // Messages that name files give the fixture's own directory as <dir>.
+        const got = diagnostics
+          .filter((d) => d.ruleId === folder)
+          .map((d) => `${d.line}: ${d.message.split(path.dirname(file)).join('<dir>')}\n`)
+          .join('');
         expect(got).toBe(fs.readFileSync(file.replace(/\.conf$/, '.expected'), 'utf8'));
       });
     }
@@ -54,7 +58,9 @@ for (const folder of folders) {
 if (!hasNginx) noteSkip('rule fixtures vs nginx', 'nginx with the mail module and ../shared/oracle');
 describe.skipIf(!hasNginx)('rule fixtures agree with real nginx -t (1.22.1)', () => {
   it('the verdict, line and message of every fixture', () => {
-    const files = folders.flatMap(cases);
+    // The oracle replaces every certificate, key and password file with a stand-in that
+    // exists, so fixtures about missing files are confirmed by missing-file-nginx.test.ts.
+    const files = folders.flatMap(cases).filter((f) => !optionsOf(fs.readFileSync(f, 'utf8')).checkFiles);
     const verdicts = runOracle(files);
     expect(verdicts).toHaveLength(files.length);
     const mismatches: string[] = [];

@@ -20,6 +20,7 @@ export interface RcConfig {
   file: string;
   nginxVersion?: string;
   context?: NonNullable<CheckOptions['context']>;
+  checkFiles?: boolean;
   rules: Record<string, RuleLevel>;
   /** What was wrong with the file, in words for the user. */
   problems: string[];
@@ -93,6 +94,10 @@ function parseRc(file: string): RcConfig {
   if (cfg.context !== undefined) {
     if (typeof cfg.context === 'string' && (CONTEXTS as readonly string[]).includes(cfg.context)) out.context = cfg.context as RcConfig['context'];
     else out.problems.push(`${file}: "context" must be one of ${CONTEXTS.join(', ')}`);
+  }
+  if (cfg.checkFiles !== undefined) {
+    if (typeof cfg.checkFiles === 'boolean') out.checkFiles = cfg.checkFiles;
+    else out.problems.push(`${file}: "checkFiles" must be true or false`);
   }
   const r = readRuleLevels(cfg.rules, file);
   out.rules = r.rules;

@@ -13,6 +13,8 @@ import { findRcFile, readRcFile, readRuleLevels, CONTEXTS } from './rc-file.js';
 export interface EditorSettings {
   nginxVersion?: string;
   context?: NonNullable<CheckOptions['context']>;
+  /** Check that certificates and other files nginx reads exist (as `mailconf lint --check-files`). */
+  checkFiles?: boolean;
   rules: Record<string, RuleLevel>;
   format: { indent: number | null; tabs: boolean | null; align: boolean };
   problems: string[];
@@ -35,6 +37,8 @@ export function readEditorSettings(raw: unknown): EditorSettings {
     if ((CONTEXTS as readonly string[]).includes(s.context)) out.context = s.context as EditorSettings['context'];
     else out.problems.push(`setting mailconf.context: must be one of ${CONTEXTS.join(', ')}`);
   }
+  if (typeof s.checkFiles === 'boolean') out.checkFiles = s.checkFiles;
+  else if (s.checkFiles !== undefined && s.checkFiles !== null) out.problems.push('setting mailconf.checkFiles: true or false');
   const r = readRuleLevels(s.rules, 'setting mailconf.rules');
   out.rules = r.rules;
   out.problems.push(...r.problems);
@@ -70,6 +74,8 @@ export function effectiveSettings(documentPath: string, editor: EditorSettings):
   if (version) check.nginxVersion = version.replace(/^(?:nginx\/|v)/, '');
   const context = editor.context ?? rc?.context;
   if (context) check.context = context;
+  const checkFiles = editor.checkFiles ?? rc?.checkFiles;
+  if (checkFiles) check.checkFiles = true;
   return {
     check,
     explicitContext: context !== undefined,

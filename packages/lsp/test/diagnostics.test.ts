@@ -120,6 +120,22 @@ describe('diagnostic fields', () => {
 });
 
 describe('settings', () => {
+  it('checkFiles reports a missing certificate only when asked', async () => {
+    const file = path.join(fixturesDir, '../rules/missing-file/missing-certificate.conf');
+    client.settings = {};
+    let doc = await client.open(file);
+    expect((await client.diagnostics(doc)).map((d) => d.code)).not.toContain('missing-file');
+    await client.close(doc);
+    client.settings = { checkFiles: true };
+    doc = await client.open(file);
+    const missing = (await client.diagnostics(doc)).filter((d) => d.code === 'missing-file');
+    await client.close(doc);
+    expect(missing.map((d) => `${d.range.start.line + 1}: ${d.message.replace(path.dirname(file), '<dir>')}`)).toEqual([
+      '8: cannot load certificate "<dir>/missing.pem": BIO_new_file() failed (the file does not exist on this machine)',
+    ]);
+    client.settings = {};
+  });
+
   it('.mailconfrc.json sets the nginx version and rule levels; the editor settings win', async () => {
     const file = path.join(fixturesDir, 'workspace/rc/mail.conf');
     client.settings = {};

@@ -25,6 +25,7 @@ import mainValues from './main-values.js';
 import serverWithoutListen from './server-without-listen.js';
 import unknownMailProtocol from './unknown-mail-protocol.js';
 import sslCertificateRequired from './ssl-certificate-required.js';
+import missingFile from './missing-file.js';
 import authHttpRequired from './auth-http-required.js';
 import missingEvents from './missing-events.js';
 import workerConnections from './worker-connections.js';
@@ -63,6 +64,7 @@ export const rules: readonly Rule[] = [
   serverWithoutListen,
   unknownMailProtocol,
   sslCertificateRequired,
+  missingFile,
   authHttpRequired,
   missingEvents,
   workerConnections,

@@ -29,6 +29,7 @@ interface LintOptions {
   rule: string[];
   nginx?: boolean;
   includes: boolean;
+  checkFiles?: boolean;
 }
 
 export function registerLint(program: Command, setExit: SetExit): void {
@@ -45,6 +46,7 @@ export function registerLint(program: Command, setExit: SetExit): void {
     .option('--rule <id=level>', 'set a rule level (off, info, warning, error); repeatable', (v: string, acc: string[]) => [...acc, v], [])
     .option('--nginx', 'print only what nginx -t would print: the first error in nginx\'s order')
     .option('--no-includes', 'do not follow include directives')
+    .option('--check-files', 'also check that certificates, keys and other files nginx reads at start-up exist (run it where nginx runs)')
     .action((files: string[], opts: LintOptions) => {
       try {
         setExit(run(files, opts));
@@ -71,6 +73,7 @@ function run(files: string[], opts: LintOptions): number {
     nginxVersion: opts.nginxVersion ?? cfg.nginxVersion,
     context: (opts.context ?? cfg.context ?? 'main') as CheckOptions['context'],
     rules: { ...(cfg.rules ?? {}), ...parseRuleOptions(opts.rule) },
+    checkFiles: opts.checkFiles ?? cfg.checkFiles ?? false,
   };
 
   const all: Diagnostic[] = [];

@@ -1,0 +1,70 @@
+/**
+ * `--check-files` against real nginx: the oracle replaces every certificate and password file
+ * with a stand-in, so these cases run `nginx -t` directly (in an empty network namespace, as the
+ * benchmark does) on configurations whose files are really missing, and compare nginx's first
+ * message and line with mailconf's verdict. Needs nginx with the mail module and root (unshare).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfigFile } from '@mailconf/syntax';
+import { checkConfigSet, nginxVerdict } from '@mailconf/checker';
+import { noteSkip } from '../../../test/support/shared.js';
+
+const NGINX = '/usr/sbin/nginx';
+const MAIL_MODULE = '/usr/lib/nginx/modules/ngx_mail_module.so';
+const canRun = fs.existsSync(NGINX) && fs.existsSync(MAIL_MODULE) && spawnSync('unshare', ['-n', 'true']).status === 0;
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+if (!canRun) noteSkip('missing files vs nginx -t', 'nginx with the mail module, and unshare (root)');
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-files-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Writes a configuration (the mail block given) and returns nginx's verdict and ours. */
+function both(name: string, mail: string) {
+  const prefix = path.join(dir, name);
+  fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
+  const conf = path.join(prefix, 'nginx.conf');
+  const head = [`load_module ${MAIL_MODULE};`, `pid ${path.join(prefix, 'nginx.pid')};`, 'error_log stderr;', 'events {}'];
+  fs.writeFileSync(conf, [...head, mail, ''].join('\n'));
+  const r = spawnSync('unshare', ['-n', NGINX, '-t', '-q', '-p', prefix, '-c', conf], { encoding: 'utf8' });
+  const m = /\[(emerg|crit|alert)\] (?:\d+#\d+: )?(.*?)(?: in (\S+):(\d+))?$/m.exec(r.stderr);
+  const nginx = r.status === 0 ? null : { message: m?.[2] ?? r.stderr, line: m?.[4] ? Number(m[4]) : null };
+  const first = nginxVerdict(checkConfigSet(loadConfigFile(conf), { checkFiles: true, nginxVersion: '1.22.1' }).diagnostics);
+  return { nginx, ours: first ? { message: first.nginx!.message, line: first.line, rule: first.ruleId } : null };
+}
+
+describe.skipIf(!canRun)('missing files: mailconf --check-files and nginx -t fail alike', () => {
+  it('a missing certificate', () => {
+    const { nginx, ours } = both('cert', `mail {\n auth_http 127.0.0.1:9000/auth;\n server {\n  listen 127.0.0.1:9993 ssl;\n  protocol imap;\n  ssl_certificate ${dir}/none.pem;\n  ssl_certificate_key ${dir}/none.key;\n }\n}`);
+    expect(ours?.rule).toBe('missing-file');
+    // nginx's SSL library appends its own reason after our words.
+    expect(nginx!.message.startsWith(ours!.message)).toBe(true);
+  });
+
+  it('a missing password file, read while parsing even without TLS (on its line)', () => {
+    const { nginx, ours } = both('password', `mail {\n auth_http 127.0.0.1:9000/auth;\n ssl_password_file pw.txt;\n server {\n  listen 127.0.0.1:9143;\n  protocol imap;\n }\n}`);
+    expect(ours).toEqual({ message: nginx!.message, line: nginx!.line, rule: 'missing-file' });
+  });
+
+  it('certificates that are not loaded (no TLS server) are not reported by either', () => {
+    const { nginx, ours } = both('unused', `mail {\n auth_http 127.0.0.1:9000/auth;\n ssl_certificate ${dir}/none.pem;\n ssl_certificate_key ${dir}/none.key;\n server {\n  listen 127.0.0.1:9143;\n  protocol imap;\n }\n}`);
+    expect(nginx).toBeNull();
+    expect(ours).toBeNull();
+  });
+
+  it.skipIf(!hasOpenssl)('a real certificate and key pass; a missing DH file then fails', () => {
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=mailconf-test', '-days', '1', '-keyout', key, '-out', cert]);
+    expect(made.status).toBe(0);
+    const server = `server {\n  listen 127.0.0.1:9993 ssl;\n  protocol imap;\n  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n`;
+    const ok = both('real', `mail {\n auth_http 127.0.0.1:9000/auth;\n ${server} }\n}`);
+    expect(ok).toEqual({ nginx: null, ours: null });
+    const dh = both('dh', `mail {\n auth_http 127.0.0.1:9000/auth;\n ${server}  ssl_dhparam ${dir}/none-dh.pem;\n }\n}`);
+    expect(dh.ours?.rule).toBe('missing-file');
+    expect(dh.nginx!.message.startsWith(dh.ours!.message)).toBe(true);
+  });
+});
