@@ -22,7 +22,7 @@ export interface OffsetRange {
 export function format(file: ParsedFile, options: FormatOptions = {}): string {
   if (file.errors.length) return file.source;
   const parts: string[] = [];
-  layout(file, resolveOptions(file.source, options), {
+  layout(file, resolveOptions(file.source, options, file.store), {
     token(_index, _gapStart, _gapEnd, gap, text) {
       if (gap) parts.push(gap);
       parts.push(text);
@@ -57,7 +57,7 @@ export function formatEdits(file: ParsedFile, options: FormatOptions = {}): Text
   if (file.errors.length) return [];
   const source = file.source;
   const edits: TextEdit[] = [];
-  layout(file, resolveOptions(source, options), {
+  layout(file, resolveOptions(source, options, file.store), {
     token(_index, gapStart, gapEnd, gap) {
       pushEdit(edits, source, gapStart, gapEnd, gap);
     },
@@ -86,7 +86,7 @@ export function formatRange(file: ParsedFile, range: OffsetRange | Range, option
   // statement, and choose afterwards.
   const candidates: { edit: TextEdit; unit: number }[] = [];
   let endGapStart = source.length;
-  const units = layout(file, resolveOptions(source, options), {
+  const units = layout(file, resolveOptions(source, options, file.store), {
     token(_index, gapStart, gapEnd, gap, _text, unit) {
       const edits: TextEdit[] = [];
       pushEdit(edits, source, gapStart, gapEnd, gap);

@@ -2,6 +2,8 @@
  * Formatting options and how they are resolved against a file: the line-ending style is
  * taken from the file itself unless the caller (or `.editorconfig`) fixes it.
  */
+import { K_WS, type TokenStore } from '@mailconf/syntax';
+
 export type EndOfLine = 'lf' | 'crlf' | 'auto';
 
 export interface FormatOptions {
@@ -29,25 +31,34 @@ export interface ResolvedOptions {
 
 export const DEFAULT_INDENT_SIZE = 4;
 
-export function resolveOptions(source: string, options: FormatOptions = {}): ResolvedOptions {
+export function resolveOptions(source: string, options: FormatOptions = {}, store?: TokenStore): ResolvedOptions {
   const size = options.indentSize;
   const indentSize = typeof size === 'number' && Number.isInteger(size) && size >= 0 ? size : DEFAULT_INDENT_SIZE;
   const eolOption = options.endOfLine ?? 'auto';
   return {
     indent: options.useTabs ? '\t' : ' '.repeat(indentSize),
-    eol: eolOption === 'crlf' ? '\r\n' : eolOption === 'lf' ? '\n' : detectLineEnding(source),
+    eol: eolOption === 'crlf' ? '\r\n' : eolOption === 'lf' ? '\n' : detectLineEnding(source, store),
     align: !!options.align,
     finalNewline: options.insertFinalNewline ?? true,
   };
 }
 
-/** The dominant line ending of a text: CRLF when more LFs are preceded by CR than not. */
-export function detectLineEnding(source: string): '\n' | '\r\n' {
+/**
+ * The dominant line ending of a text: CRLF when more LFs are preceded by CR than not. With the
+ * text's tokens, only the line breaks between tokens count: those are the ones formatting
+ * writes, while a line break inside a word (`a\` then LF) or a quoted string stays as it is, and
+ * counting it could make a second formatting choose another style.
+ */
+export function detectLineEnding(source: string, store?: TokenStore): '\n' | '\r\n' {
   let crlf = 0;
   let lf = 0;
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) {
-    if (i > 0 && source.charCodeAt(i - 1) === 13) crlf++;
-    else lf++;
-  }
+  const count = (from: number, to: number) => {
+    for (let i = source.indexOf('\n', from); i !== -1 && i < to; i = source.indexOf('\n', i + 1)) {
+      if (i > 0 && source.charCodeAt(i - 1) === 13) crlf++;
+      else lf++;
+    }
+  };
+  if (!store) count(0, source.length);
+  else for (let t = 0; t < store.count; t++) if (store.kinds[t] === K_WS) count(store.starts[t]!, store.ends[t]!);
   return crlf > lf ? '\r\n' : '\n';
 }

@@ -94,6 +94,13 @@ describe('format properties', () => {
     );
   });
 
+  it('chooses the line-ending style from the breaks it writes, not from breaks inside words (found by fast-check)', () => {
+    // `a\` + LF is one word; the breaks between tokens are CRLF, and stay CRLF on every pass.
+    const text = 'a\\\n\r\n;\t\r\n  ';
+    expect(formatChecked(text)).toBe('a\\\n;\r\n');
+    expect(detectLineEnding(text, parse(text).store)).toBe('\r\n');
+  });
+
   it('never throws on any text, leaves invalid text alone, and keeps the meaning of valid text', () => {
     const chars = fc.constantFrom('a', 'b', ' ', '\t', '\n', '\r', ';', '{', '}', '#', '"', "'", '\\', '$', '(', ')', 'é', '\uFEFF');
     fc.assert(
@@ -130,7 +137,7 @@ describe('format properties', () => {
         expect(meaningTokens(partial)).toEqual(meaningTokens(file));
         // (With `auto` line endings the partial edit may tip the dominant style, so the
         // second pass is told the style the first one used.)
-        const eol = detectLineEnding(text) === '\r\n' ? 'crlf' : 'lf';
+        const eol = detectLineEnding(text, file.store) === '\r\n' ? 'crlf' : 'lf';
         const fixed = { ...opts, endOfLine: opts.endOfLine && opts.endOfLine !== 'auto' ? opts.endOfLine : eol } as FormatOptions;
         expect(format(partial, fixed)).toBe(format(file, opts));
         // The whole text as a range is the whole document.
