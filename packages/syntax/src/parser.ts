@@ -361,6 +361,7 @@ class TreeBuilder {
     return { type: 'comment', text: raw.slice(1), raw, range: this.range(starts[i]!, ends[i]!), trailing, token: i };
   }
 
+  /** wordParts() inlined: this runs for every word of a file and should not allocate a parts object each time. */
   private word(i: number): SyntaxWord {
     const kind = this.store.kinds[i]!;
     const s = this.store.starts[i]!;
