@@ -122,7 +122,6 @@ export function readDnsResponse(m: Buffer, q: PendingQuery): DnsVerdict {
   }
 
   i += 4;
-  const names: string[] = [];
   const addrs: string[] = [];
   let cname: string | null = null;
   let ttl = Infinity;

@@ -7,8 +7,8 @@
  */
 import { Parse } from './command-buffer.js';
 import { ImapCommand, parseImapCommand } from './imap-parser.js';
-import type { SaslOutcome } from '../sasl.js';
 import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
+import { applyOutcome, type CommandResult as Result } from './command-outcome.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
@@ -25,7 +25,6 @@ const STAR = b('* ');
 
 export const ImapState = { Start: 0, AuthLoginUsername: 1, AuthLoginPassword: 2, AuthPlain: 3, AuthCramMd5: 4, AuthExternal: 5 } as const;
 
-type Result = SaslOutcome | 'error';
 
 /** `starttls only` on a plaintext connection refuses authentication commands. */
 export function starttlsOnly(s: Session): boolean {
@@ -99,22 +98,8 @@ function authState(s: Session, timedOut: boolean): void {
     s.out = NEXT;
   }
 
+  if (!applyOutcome(s, r, ImapState.Start, INVALID)) return;
   const buf = s.buffer!;
-  if (buf.pos < buf.last) s.blocked = true;
-
-  switch (r) {
-    case 'done':
-      s.auth();
-      return;
-    case 'error':
-      s.internalServerError();
-      return;
-    case 'invalid':
-      s.ps.state = 0;
-      s.out = INVALID;
-      s.mailState = ImapState.Start;
-      break;
-  }
 
   if (tag) {
     if (s.ps.tag.len === 0) s.ps.tag = { src: STAR, off: 0, len: STAR.length };

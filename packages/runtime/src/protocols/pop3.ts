@@ -5,9 +5,10 @@
  */
 import { Parse } from './command-buffer.js';
 import { Pop3Command, parsePop3Command } from './line-parser.js';
-import { AuthMethod, makeSalt, type SaslOutcome } from '../sasl.js';
+import { AuthMethod, makeSalt } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
 import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
+import { answerLine, applyOutcome, type CommandResult as Result } from './command-outcome.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
 import { takeBuffer } from '../net/buffer-pool.js';
@@ -21,7 +22,6 @@ const INVALID = b('-ERR invalid command\r\n');
 
 export const Pop3State = { Start: 0, User: 1, Passwd: 2, AuthLoginUsername: 3, AuthLoginPassword: 4, AuthPlain: 5, AuthCramMd5: 6, AuthExternal: 7 } as const;
 
-type Result = SaslOutcome | 'error';
 
 function initProtocol(s: Session, timedOut: boolean): void {
   s.action = 'in auth state';
@@ -98,26 +98,7 @@ function authState(s: Session, timedOut: boolean): void {
     }
   }
 
-  const buf = s.buffer!;
-  if (buf.pos < buf.last) s.blocked = true;
-
-  switch (r) {
-    case 'done':
-      s.auth();
-      return;
-    case 'error':
-      s.internalServerError();
-      return;
-    case 'invalid':
-      s.mailState = Pop3State.Start;
-      s.ps.state = 0;
-      s.out = INVALID;
-      break;
-  }
-  s.resetArgs();
-  buf.rewindIfConsumed();
-  if (s.ps.state) s.ps.argStart = buf.pos;
-  s.send();
+  if (applyOutcome(s, r, Pop3State.Start, INVALID)) answerLine(s);
 }
 
 function user(s: Session): Result {

@@ -7,9 +7,10 @@
  */
 import { Parse } from './command-buffer.js';
 import { SmtpCommand, parseSmtpCommand } from './line-parser.js';
-import { AuthMethod, type SaslOutcome } from '../sasl.js';
+import { AuthMethod } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
 import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
+import { answerLine, applyOutcome, type CommandResult as Result } from './command-outcome.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
@@ -33,7 +34,6 @@ export const TEMPUNAVAIL = b('[TEMPUNAVAIL]');
 
 export const SmtpState = { Start: 0, AuthLoginUsername: 1, AuthLoginPassword: 2, AuthPlain: 3, AuthCramMd5: 4, AuthExternal: 5 } as const;
 
-type Result = SaslOutcome | 'error';
 
 /** Looks the client up (PTR, then forward) and calls back with the host to use; installed by the resolver layer. */
 export type ClientHostResolver = (s: Session, done: (host: Buffer) => void) => void;
@@ -173,26 +173,7 @@ function authState(s: Session, timedOut: boolean): void {
     }
   }
 
-  const buf = s.buffer!;
-  if (buf.pos < buf.last) s.blocked = true;
-
-  switch (r) {
-    case 'done':
-      s.auth();
-      return;
-    case 'error':
-      s.internalServerError();
-      return;
-    case 'invalid':
-      s.mailState = SmtpState.Start;
-      s.ps.state = 0;
-      s.out = INVALID;
-      break;
-  }
-  s.resetArgs();
-  buf.rewindIfConsumed();
-  if (s.ps.state) s.ps.argStart = buf.pos;
-  s.send();
+  if (applyOutcome(s, r, SmtpState.Start, INVALID)) answerLine(s);
 }
 
 function helo(s: Session): Result {
