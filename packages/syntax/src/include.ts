@@ -43,6 +43,8 @@ export interface LoadOptions {
   configDir?: string;
   /** Follow include directives (default true). */
   followIncludes?: boolean;
+  /** Build each file's tree on first use only (see ParseOptions.tree): for callers that want only the errors. */
+  lazyTree?: boolean;
   /** Reads a file; return null when it does not exist. Defaults to the real file system. */
   readFile?: (absPath: string) => Uint8Array | null;
   /** Whether a path is a directory. */
@@ -68,7 +70,8 @@ export function loadConfigText(text: string, file: string, options: LoadOptions 
   const isStdin = file === '-';
   const abs = isStdin ? '-' : path.resolve(file);
   const configDir = options.configDir ?? (isStdin ? process.cwd() : path.dirname(abs));
-  const main = parse(text, { path: abs });
+  const tree = options.lazyTree ? 'lazy' : 'eager';
+  const main = parse(text, { path: abs, tree });
   const set: ConfigSet = {
     main,
     files: new Map([[abs, main]]),
@@ -113,7 +116,7 @@ function followIncludes(set: ConfigSet, file: ParsedFile, chain: string[], optio
         }
         const decoded = decodeSource(bytes);
         if (!options.readFile) releaseBytes(bytes);
-        parsed = parse(decoded.text, { path: t });
+        parsed = parse(decoded.text, { path: t, tree: options.lazyTree ? 'lazy' : 'eager' });
         set.files.set(t, parsed);
         set.encodings.set(t, decoded.encoding);
         followIncludes(set, parsed, [...chain, t], options);

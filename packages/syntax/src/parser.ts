@@ -18,6 +18,12 @@ const BUFFER = 4096;
 export interface ParseOptions {
   /** The path to report; `-` for standard input. */
   path?: string;
+  /**
+   * `eager` (default): the tree is built in the same pass that finds the errors. `lazy`: only
+   * the errors now; the tree on the first read of `children` (a second pass), for callers
+   * that usually want the errors alone (`mailconf parse`).
+   */
+  tree?: 'eager' | 'lazy';
 }
 
 const NO_COMMENTS: Comment[] = [];
@@ -84,16 +90,15 @@ class SyntaxDirective implements Directive {
 }
 
 /**
- * Parses a text. Syntax errors are found at once; the tree is built from the token store
- * the first time `children` is read, so a caller that only wants the errors (`mailconf
- * parse`) never pays for one object per statement and word.
+ * Parses a text: every syntax error, and the tree (now, or with `tree: 'lazy'` on first use,
+ * so a caller that only wants the errors never pays for one object per statement and word).
  */
 export function parse(source: string, options: ParseOptions = {}): ParsedFile {
   const store = scan(source);
   const file = new SyntaxFile(options.path ?? '-', source, store);
-  const errors: SyntaxIssue[] = [];
-  file.mayInclude = read(store, source, () => file.lines, errors, null);
-  file.errors = errors;
+  const builder = options.tree === 'lazy' ? null : file.treeBuilder();
+  file.mayInclude = read(store, source, () => file.lines, file.errors, builder);
+  if (builder) file.adoptTree(builder.root);
   return file;
 }
 
@@ -115,11 +120,17 @@ class SyntaxFile implements ParsedFile {
   }
   get children(): Node[] {
     if (!this.#children) {
-      const builder = new TreeBuilder(this.store, this.source, this.lines);
+      const builder = this.treeBuilder();
       read(this.store, this.source, () => this.lines, null, builder);
       this.#children = builder.root;
     }
     return this.#children;
+  }
+  treeBuilder(): TreeBuilder {
+    return new TreeBuilder(this.store, this.source, this.lines);
+  }
+  adoptTree(root: Node[]): void {
+    this.#children = root;
   }
   get tokens(): Token[] {
     this.#tokens ??= materialize(this.store, this.source);

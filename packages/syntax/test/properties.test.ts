@@ -44,6 +44,18 @@ describe('parser properties', () => {
     );
   });
 
+  it('a lazy parse finds the same errors and, on first use, builds the same tree', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        const eager = parse(t);
+        const lazy = parse(t, { tree: 'lazy' });
+        expect(JSON.stringify(lazy.errors)).toBe(JSON.stringify(eager.errors));
+        expect(JSON.stringify(lazy.children)).toBe(JSON.stringify(eager.children));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('never throws on arbitrary unicode strings', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (t) => {

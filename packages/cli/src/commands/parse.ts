@@ -23,7 +23,8 @@ export function registerParse(program: Command, setExit: SetExit): void {
       }
       let set;
       try {
-        set = readInput(file, { followIncludes: opts.includes });
+        // Text output needs only the errors: the trees are built only if an include is followed.
+        set = readInput(file, { followIncludes: opts.includes, lazyTree: opts.format === 'text' });
       } catch (err) {
         if (err instanceof InputError) {
           process.stderr.write(err.message + '\n');
