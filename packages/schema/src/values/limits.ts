@@ -7,6 +7,16 @@ export const MAX_INT64 = 9223372036854775807n;
  */
 export function parseDigits(s: string, max: bigint = MAX_INT64): bigint | null {
   if (s.length === 0) return null;
+  if (s.length <= 15) {
+    // Up to 15 digits a double holds the value exactly: one BigInt instead of one per digit
+    // (this runs for every number in a config). Past `max` is past it, whenever it is noticed.
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x30 || c > 0x39) return null;
+    }
+    const value = BigInt(Number(s));
+    return value > max ? null : value;
+  }
   const cutoff = max / 10n;
   const cutlim = max % 10n;
   let value = 0n;

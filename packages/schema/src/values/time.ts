@@ -32,6 +32,22 @@ const DAY = 86400n;
  * milliseconds, so its limits are 1000 times lower.
  */
 export function parseTime(s: string, flavour: TimeFlavour): bigint | null {
+  // Configs repeat the same few durations (`30s`, `10m`) thousands of times, and reading one
+  // in BigInt steps allocates per character: remember the answers.
+  const memo = flavour === 's' ? memoSec : memoMs;
+  const known = memo.get(s);
+  if (known !== undefined) return known;
+  const value = readTime(s, flavour);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(s, value);
+  return value;
+}
+
+const MEMO_LIMIT = 1024;
+const memoMs = new Map<string, bigint | null>();
+const memoSec = new Map<string, bigint | null>();
+
+function readTime(s: string, flavour: TimeFlavour): bigint | null {
   const isSec = flavour === 's';
   const cutoff = MAX_INT64 / 10n;
   const cutlim = MAX_INT64 % 10n;
