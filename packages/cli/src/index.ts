@@ -8,8 +8,16 @@ import { registerCommands } from './commands/index.js';
 export { VERSION } from './version.js';
 import { VERSION } from './version.js';
 
+export interface MainOptions {
+  /**
+   * Tune V8 for the command (heap-tuning.ts). For the `mailconf` process itself only: the
+   * flags are process-wide, so a caller running commands in its own process (tests) leaves it off.
+   */
+  tuneHeap?: boolean;
+}
+
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 findings, 2 usage or I/O error). */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const program = new Command();
   program
     .name('mailconf')
@@ -24,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = code;
     },
     argv,
+    options.tuneHeap ?? false,
   );
   try {
     await program.parseAsync(argv);

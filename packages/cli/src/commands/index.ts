@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { keepYoungGenerationSmall, ONE_SHOT } from '../heap-tuning.js';
+import { tuneForCommand } from '../heap-tuning.js';
 
 /** Sets the process exit code once a command has finished. */
 export type SetExit = (code: number) => void;
@@ -19,9 +19,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   lsp: async () => (await import('./lsp.js')).registerLsp,
 };
 
-export async function registerCommands(program: Command, setExit: SetExit, argv: string[] = []): Promise<void> {
+export async function registerCommands(program: Command, setExit: SetExit, argv: string[] = [], tuneHeap = false): Promise<void> {
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
   const names = named && named in COMMANDS ? [named] : Object.keys(COMMANDS);
-  if (named && ONE_SHOT.has(named)) keepYoungGenerationSmall();
+  if (named && tuneHeap) tuneForCommand(named);
   for (const name of names) (await COMMANDS[name]!())(program, setExit);
 }

@@ -16,10 +16,10 @@ const outDir = path.join(repoRoot, 'node_modules/.cache/mailconf-lsp-test');
 const ENTRIES = {
   /** The language server alone. */
   server: "import { startServer } from '@mailconf/lsp';\nstartServer();\n",
-  /** The mailconf command: `node <bundle> lsp --stdio`. */
+  /** The mailconf command, as bin/mailconf.js runs it: `node <bundle> lsp --stdio`. */
   cli: [
     "import { main } from './packages/cli/src/index.ts';",
-    'main(process.argv).then((code) => { process.exitCode = code; }, (err) => { process.stderr.write(String(err && err.stack || err)); process.exitCode = 2; });',
+    'main(process.argv, { tuneHeap: true }).then((code) => { process.exitCode = code; }, (err) => { process.stderr.write(String(err && err.stack || err)); process.exitCode = 2; });',
     '',
   ].join('\n'),
 };
