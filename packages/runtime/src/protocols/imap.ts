@@ -8,11 +8,9 @@
 import { Parse } from './command-buffer.js';
 import { ImapCommand, parseImapCommand } from './imap-parser.js';
 import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
-import { applyOutcome, type CommandResult as Result } from './command-outcome.js';
+import { applyOutcome, enterAuthState, readNextCommand, type CommandResult as Result } from './command-outcome.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
-import { CommandBuffer } from './command-buffer.js';
-import { takeBuffer } from '../net/buffer-pool.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 const GREETING = b('* OK IMAP4 ready\r\n');
@@ -32,12 +30,7 @@ export function starttlsOnly(s: Session): boolean {
 }
 
 function initProtocol(s: Session, timedOut: boolean): void {
-  s.action = 'in auth state';
-  if (timedOut) return s.timedOutClose();
-  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer, takeBuffer(s.srv.clientBuffer));
-  s.mailState = ImapState.Start;
-  s.readHandler = (t) => authState(s, t);
-  authState(s, false);
+  enterAuthState(s, timedOut, s.srv.clientBuffer, authState);
 }
 
 function tagBytes(s: Session): Buffer {
@@ -46,14 +39,8 @@ function tagBytes(s: Session): Buffer {
 }
 
 function authState(s: Session, timedOut: boolean): void {
-  if (timedOut) return s.timedOutClose();
-  if (s.out) {
-    s.blocked = true;
-    return;
-  }
-  s.blocked = false;
-  const rc = s.readCommand();
-  if (rc === 'again' || rc === 'closed') return;
+  const rc = readNextCommand(s, timedOut);
+  if (rc === null) return;
 
   let tag = true;
   let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';

@@ -8,10 +8,8 @@ import { Pop3Command, parsePop3Command } from './line-parser.js';
 import { AuthMethod, makeSalt } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
 import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
-import { answerLine, applyOutcome, type CommandResult as Result } from './command-outcome.js';
+import { answerLine, applyOutcome, enterAuthState, readNextCommand, type CommandResult as Result } from './command-outcome.js';
 import type { ProtocolDriver, Session } from '../session.js';
-import { CommandBuffer } from './command-buffer.js';
-import { takeBuffer } from '../net/buffer-pool.js';
 import { starttlsOnly } from './imap.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
@@ -24,23 +22,12 @@ export const Pop3State = { Start: 0, User: 1, Passwd: 2, AuthLoginUsername: 3, A
 
 
 function initProtocol(s: Session, timedOut: boolean): void {
-  s.action = 'in auth state';
-  if (timedOut) return s.timedOutClose();
-  if (!s.buffer) s.buffer = new CommandBuffer(128, takeBuffer(128));
-  s.mailState = Pop3State.Start;
-  s.readHandler = (t) => authState(s, t);
-  authState(s, false);
+  enterAuthState(s, timedOut, 128, authState);
 }
 
 function authState(s: Session, timedOut: boolean): void {
-  if (timedOut) return s.timedOutClose();
-  if (s.out) {
-    s.blocked = true;
-    return;
-  }
-  s.blocked = false;
-  const rc = s.readCommand();
-  if (rc === 'again' || rc === 'closed') return;
+  const rc = readNextCommand(s, timedOut);
+  if (rc === null) return;
 
   let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';
   s.out = OK;

@@ -10,7 +10,7 @@ import { SmtpCommand, parseSmtpCommand } from './line-parser.js';
 import { AuthMethod } from '../sasl.js';
 import { AuthBit } from '../server-config.js';
 import { continueSasl, saslPrompts, startSasl, type SaslStates } from './sasl-start.js';
-import { answerLine, applyOutcome, type CommandResult as Result } from './command-outcome.js';
+import { answerLine, applyOutcome, enterAuthState, readNextCommand, type CommandResult as Result } from './command-outcome.js';
 import { EMPTY } from '../bytes.js';
 import type { ProtocolDriver, Session } from '../session.js';
 import { CommandBuffer } from './command-buffer.js';
@@ -110,23 +110,12 @@ function logRejectedCommand(s: Session, what: string): void {
 }
 
 function initProtocol(s: Session, timedOut: boolean): void {
-  s.action = 'in auth state';
-  if (timedOut) return s.timedOutClose();
-  if (!s.buffer) s.buffer = new CommandBuffer(s.srv.clientBuffer, takeBuffer(s.srv.clientBuffer));
-  s.mailState = SmtpState.Start;
-  s.readHandler = (t) => authState(s, t);
-  authState(s, false);
+  enterAuthState(s, timedOut, s.srv.clientBuffer, authState);
 }
 
 function authState(s: Session, timedOut: boolean): void {
-  if (timedOut) return s.timedOutClose();
-  if (s.out) {
-    s.blocked = true;
-    return;
-  }
-  s.blocked = false;
-  const rc = s.readCommand();
-  if (rc === 'again' || rc === 'closed') return;
+  const rc = readNextCommand(s, timedOut);
+  if (rc === null) return;
 
   let r: Result = rc === Parse.Invalid ? 'invalid' : 'ok';
   s.out = OK;
