@@ -209,9 +209,12 @@ function parseAddress(text: string): AddressResult {
     return { addresses: ports.map((port) => v4(host, port)), wildcard: host === '0.0.0.0', hostName: null };
   }
   if (hostText.toLowerCase() === 'localhost') {
+    // nginx keeps getaddrinfo's order (since 1.15.10), and glibc puts ::1 before 127.0.0.1
+    // (RFC 6724 precedence): `listen localhost:143` twice is a duplicate "[::1]:143".
+    // Each address takes every port of a range before the next address.
     const out: ListenAddress[] = [];
-    for (const port of ports) out.push(v4('127.0.0.1', port));
     for (const port of ports) out.push({ family: 'ipv6', host: '::1', port, text: `[::1]:${port}` });
+    for (const port of ports) out.push(v4('127.0.0.1', port));
     return { addresses: out, wildcard: false, hostName: 'localhost' };
   }
   if (!isHostName(hostText)) return { error: 'host not found' };
