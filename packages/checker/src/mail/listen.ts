@@ -65,6 +65,7 @@ function parseListenUncached(args: Word[], version: string): ListenResult {
     firstPort: addr.addresses[0]?.port ?? 0,
     hostName: addr.hostName,
   };
+  const tunables: KeepaliveTunables = { idle: null, interval: null, count: null };
   const newParamMessage = atLeast(version, '1.25.5');
   const invalidParam = (p: string) => (newParamMessage ? `invalid parameter "${p}"` : `the invalid "${p}" parameter`);
   for (let i = 1; i < args.length; i++) {
@@ -93,7 +94,7 @@ function parseListenUncached(args: Word[], version: string): ListenResult {
       else return { ok: false, message: `invalid ipv6only flags "${p.slice(9)}"`, arg: i };
       out.bind = true;
     } else if (p.startsWith('so_keepalive=')) {
-      const ka = parseSoKeepalive(p.slice(13));
+      const ka = parseSoKeepalive(p.slice(13), tunables);
       if (!ka) return { ok: false, message: `invalid so_keepalive value: "${p.slice(13)}"`, arg: i };
       out.soKeepalive = ka;
       out.bind = true;
@@ -116,11 +117,24 @@ function int32(n: bigint): number {
   return Number(BigInt.asIntN(32, n));
 }
 
-function parseSoKeepalive(v: string): SoKeepalive | null {
-  if (v === 'on') return { mode: 'on' };
+/**
+ * What the so_keepalive parameters of one listen have set so far. nginx keeps the three
+ * tunables in the listen itself and checks "all zero" on what they hold after each parameter,
+ * so `so_keepalive=30m::10 so_keepalive=::0` is valid (the idle time of the first remains),
+ * and `on` after tunables keeps them.
+ */
+interface KeepaliveTunables {
+  idle: number | null;
+  interval: number | null;
+  count: number | null;
+}
+
+function parseSoKeepalive(v: string, acc: KeepaliveTunables): SoKeepalive | null {
+  const tuned = (): SoKeepalive => (acc.idle === null && acc.interval === null && acc.count === null ? { mode: 'on' } : { mode: 'tune', ...acc });
+  if (v === 'on') return tuned();
   if (v === 'off') return { mode: 'off' };
   let rest = v;
-  const take = (): string | null => {
+  const take = (): string => {
     const i = rest.indexOf(':');
     if (i === -1) {
       const s = rest;
@@ -132,29 +146,26 @@ function parseSoKeepalive(v: string): SoKeepalive | null {
     return s;
   };
   const hadColons = v.indexOf(':') !== -1;
-  const idleText = take()!;
-  const intvlText = hadColons ? take()! : '';
+  const idleText = take();
+  const intvlText = hadColons ? take() : '';
   const cntText = rest;
-  let idle = 0;
-  let intvl = 0;
-  let cnt = 0;
   if (idleText) {
     const t = timeSec(idleText);
     if (t === null || int32(t) === -1) return null;
-    idle = int32(t);
+    acc.idle = int32(t);
   }
   if (intvlText) {
     const t = timeSec(intvlText);
     if (t === null || int32(t) === -1) return null;
-    intvl = int32(t);
+    acc.interval = int32(t);
   }
   if (cntText) {
     const n = atoi(cntText);
     if (n === null || int32(n) === -1) return null;
-    cnt = int32(n);
+    acc.count = int32(n);
   }
-  if (idle === 0 && intvl === 0 && cnt === 0) return null;
-  return { mode: 'tune', idle: idleText ? idle : null, interval: intvlText ? intvl : null, count: cntText ? cnt : null };
+  if (!acc.idle && !acc.interval && !acc.count) return null;
+  return tuned();
 }
 
 type AddressResult = { addresses: ListenAddress[]; wildcard: boolean; hostName: string | null } | { error: string };
