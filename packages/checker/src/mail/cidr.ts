@@ -1,6 +1,6 @@
 /** Addresses and CIDR blocks as ngx_ptocidr reads them (set_real_ip_from, E3). */
 import type { CidrValue } from '../model.js';
-import { isHostName } from '../net/host-name.js';
+import { isHostName, numericIPv4 } from '../net/host-name.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 
 
@@ -14,6 +14,9 @@ export function parseCidr(text: string): CidrResult {
   const v4 = parseIPv4(addr);
   const v6 = v4 ? null : parseIPv6(addr);
   if (!v4 && !v6) {
+    // Not an address nginx reads itself: resolved as a host name, each address a /32.
+    const numeric = slash === -1 ? numericIPv4(addr) : null;
+    if (numeric) return { ok: true, value: { raw: text, family: 'ipv4', address: numeric, prefix: 32 }, lowBits: false };
     if (slash === -1 && isHostName(addr)) {
       return { ok: true, value: { raw: text, family: 'host', address: addr, prefix: 0 }, lowBits: false };
     }

@@ -7,7 +7,7 @@
 import type { Word } from '@mailconf/syntax';
 import { atLeast } from '../version.js';
 import { atoi, size, timeSec } from '../values.js';
-import { isHostName } from '../net/host-name.js';
+import { isHostName, numericIPv4 } from '../net/host-name.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 import type { ListenAddress, SoKeepalive } from '../model.js';
 
@@ -205,11 +205,10 @@ function parseAddress(text: string): AddressResult {
     ports = p;
     hostText = text.slice(0, colon);
     if (!hostText) return { error: 'no host' };
-  } else if (/^[0-9]+(-[0-9]*)?$/.test(text)) {
-    const p = parsePorts(text);
-    if ('error' in p) return p;
-    return { addresses: p.map((port) => v4('0.0.0.0', port)), wildcard: true, hostName: null };
   } else {
+    const only = portOnly(text);
+    if (only && 'error' in only) return only;
+    if (only) return { addresses: only.map((port) => v4('0.0.0.0', port)), wildcard: true, hostName: null };
     hostText = text;
     ports = [0];
   }
@@ -228,6 +227,8 @@ function parseAddress(text: string): AddressResult {
     for (const port of ports) out.push(v4('127.0.0.1', port));
     return { addresses: out, wildcard: false, hostName: 'localhost' };
   }
+  const numeric = numericIPv4(hostText);
+  if (numeric) return { addresses: ports.map((port) => v4(numeric, port)), wildcard: numeric === '0.0.0.0', hostName: null };
   if (!isHostName(hostText)) return { error: 'host not found' };
   // A host name: nginx resolves it at start; we cannot, so it stands for its own address.
   const name = hostText.toLowerCase().replace(/\.$/, '');
@@ -236,6 +237,37 @@ function parseAddress(text: string): AddressResult {
 
 function v4(host: string, port: number): ListenAddress {
   return { family: 'ipv4', host, port, text: `${host}:${port}` };
+}
+
+/**
+ * A listen with neither host nor colon, read as nginx "tests the value as port only": `143`
+ * or `143-145`. Null when nginx reads the text as a host name instead, which is whenever
+ * either side of the dash is not a number (`143-`, `mail-1`); an out-of-range end is an
+ * error only once the start is a number.
+ */
+function portOnly(text: string): number[] | { error: string } | null {
+  const dash = text.indexOf('-');
+  let last = 0;
+  let pending: string | null = null;
+  if (dash !== -1) {
+    const n = atoi(text.slice(dash + 1));
+    if (n === null) return null;
+    if (n < 1n || n > 65535n) pending = 'invalid port';
+    else last = Number(n);
+  }
+  const n = atoi(dash === -1 ? text : text.slice(0, dash));
+  if (n === null) return null;
+  if (pending) return { error: pending };
+  if (n < 1n || n > 65535n) return { error: 'invalid port' };
+  const first = Number(n);
+  if (last && first > last) return { error: 'invalid port range' };
+  return portRange(first, last || first);
+}
+
+function portRange(first: number, last: number): number[] {
+  const out: number[] = [];
+  for (let p = first; p <= last; p++) out.push(p);
+  return out;
 }
 
 /** `143`, or a range `143-145` (one listen per port). */
@@ -254,7 +286,5 @@ function parsePorts(text: string): number[] | { error: string } {
   const first = Number(n);
   if (!last) return [first];
   if (first > last) return { error: 'invalid port range' };
-  const out: number[] = [];
-  for (let p = first; p <= last; p++) out.push(p);
-  return out;
+  return portRange(first, last);
 }

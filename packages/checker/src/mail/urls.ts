@@ -5,7 +5,7 @@
  * names at all.
  */
 import type { AuthHttpUrl } from '../model.js';
-import { isHostName } from '../net/host-name.js';
+import { isHostName, numericIPv4 } from '../net/host-name.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 import { atoi } from '../values.js';
 
@@ -71,6 +71,8 @@ function parseHostPort(text: string, defaultPort: number, allowUri: boolean): Ur
   }
   if (!host) return { ok: false, error: 'no host' };
   if (parseIPv4(host)) return { ok: true, value: { host, port, rest, family: 'ipv4' } };
+  const numeric = numericIPv4(host);
+  if (numeric) return { ok: true, value: { host: numeric, port, rest, family: 'ipv4' } };
   if (!isHostName(host)) return { ok: false, error: 'host not found' };
   return { ok: true, value: { host, port, rest, family: 'name' } };
 }
