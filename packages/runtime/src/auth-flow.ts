@@ -4,9 +4,9 @@
  * once, as in nginx), then decide — failure reply (after Auth-Wait), WAIT retry, internal
  * error, or on to the backend. Client input is not read meanwhile.
  */
-import { isIPv6 } from 'node:net';
 import { AuthExchange, type AuthFailure } from './auth-client.js';
-import { atoi, buildAuthRequest, parseIPv4 } from './auth-http.js';
+import { formatIPv6, parseIPv4, parseIPv6 } from '@mailconf/checker';
+import { atoi, buildAuthRequest } from './auth-http.js';
 import { errnoText, errorCode, TIMED_OUT } from './errno.js';
 import { AuthMethod } from './sasl.js';
 import { EMPTY } from './bytes.js';
@@ -185,8 +185,8 @@ function decide(s: Session, v: Verdict, connectBackend: (s: Session, host: strin
     s.error(`auth http server ${name} did not send password`);
     return s.internalServerError();
   }
-  const addr = v.addr.toString('latin1');
-  if (!parseIPv4(addr) && !(isIPv6(addr) && !addr.includes('%'))) {
+  const host = backendAddress(v.addr.toString('latin1'));
+  if (host === null) {
     s.error(Buffer.concat([Buffer.from(`auth http server ${name} sent invalid server address:"`), v.addr, Buffer.from('"')]));
     return s.internalServerError();
   }
@@ -196,12 +196,18 @@ function decide(s: Session, v: Verdict, connectBackend: (s: Session, host: strin
     return s.internalServerError();
   }
   s.upstreamName = Buffer.concat([v.addr, Buffer.from(':'), v.port]);
-  connectBackend(s, normaliseIPv4(addr), port);
+  connectBackend(s, host, port);
 }
 
-/** `001.2.3.4` is 1.2.3.4 to nginx; Node wants it without leading zeros. */
-function normaliseIPv4(addr: string): string {
-  return parseIPv4(addr) ? addr.split('.').map(Number).join('.') : addr;
+/**
+ * Auth-Server as nginx reads it (ngx_parse_addr: `001.2.3.4` and `1..2.3` are addresses),
+ * written the way Node connects to it; null when nginx would not take it.
+ */
+function backendAddress(addr: string): string | null {
+  const v4 = parseIPv4(addr);
+  if (v4) return v4.join('.');
+  const v6 = parseIPv6(addr);
+  return v6 ? formatIPv6(v6) : null;
 }
 
 /** Auth-Wait: nothing happens for N seconds, then the reply (or, for WAIT, the retry). */

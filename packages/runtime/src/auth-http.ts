@@ -322,9 +322,3 @@ export function atoi(text: Buffer): number | null {
   }
   return n;
 }
-
-/** nginx's ngx_inet_addr: dotted quad, each part 0..255, leading zeros allowed. */
-export function parseIPv4(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^[0-9]+$/.test(p) && Number(p) <= 255);
-}

@@ -5,10 +5,9 @@
  * This is where the client address comes from; then the implicit-TLS handshake.
  */
 import * as net from 'node:net';
-import type { CidrValue, ListenModel } from '@mailconf/checker';
-import { parseIPv4 } from './auth-http.js';
+import { formatIPv6, parseIPv4, parseIPv6, type CidrValue, type ListenModel } from '@mailconf/checker';
 import { AGAIN, ERROR } from './net/stream-conn.js';
-import { formatIPv6, readProxyHeader } from './proxy-protocol.js';
+import { readProxyHeader } from './proxy-protocol.js';
 import type { Session } from './session.js';
 
 /** Runs the steps the listen asks for, then `start` (the protocol's greeting). */
@@ -61,12 +60,15 @@ function realip(s: Session): void {
   const pp = s.proxyProtocol;
   if (!from.length || !pp) return;
   if (!cidrMatch(s, from)) return;
+  // Read as nginx reads it (ngx_parse_addr), printed as nginx prints it.
   const text = pp.srcAddr.toString('latin1');
-  if (parseIPv4(text)) {
-    s.clientAddr = text.split('.').map(Number).join('.');
+  const v4 = parseIPv4(text);
+  const v6 = v4 ? null : parseIPv6(text);
+  if (v4) {
+    s.clientAddr = v4.join('.');
     s.clientFamily = 'ipv4';
-  } else if (net.isIPv6(text) && !text.includes('%')) {
-    s.clientAddr = formatIPv6(ipv6Bytes(text));
+  } else if (v6) {
+    s.clientAddr = formatIPv6(v6);
     s.clientFamily = 'ipv6';
   } else {
     // not an address: the TCP peer stays, silently

@@ -4,6 +4,7 @@
  * does not wait for more, so a header split across segments is broken; only the header's
  * bytes are consumed. Also the address formatting nginx uses for v2 addresses.
  */
+import { formatIPv6 } from '@mailconf/checker';
 import type { ProxyProtocolInfo } from './auth-http.js';
 import type { Behaviour } from './compat.js';
 
@@ -93,35 +94,6 @@ function readV2(buf: Buffer): ProxyHeader {
       dstPort: buf.readUInt16BE(a + size * 2 + 2),
     },
   };
-}
-
-/** IPv6 text as nginx prints it: the longest run of two or more zero groups as `::`, IPv4-mapped tails dotted. */
-export function formatIPv6(b: Buffer): string {
-  const groups = Array.from({ length: 8 }, (_, i) => b.readUInt16BE(i * 2));
-  let best = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (bestLen < 2) best = -1;
-  const dotted = best === 0 && ((bestLen === 5 && groups[5] === 0xffff) || bestLen === 6 || (bestLen === 7 && b[14] !== 0 && b[15] !== 1));
-  const tail = dotted ? `${b[12]}.${b[13]}.${b[14]}.${b[15]}` : null;
-  const hex = groups.slice(0, tail ? 6 : 8).map((g) => g.toString(16));
-  if (best === -1) return tail ? `${hex.join(':')}:${tail}` : hex.join(':');
-  const head = hex.slice(0, best).join(':');
-  const rest = hex.slice(best + bestLen).join(':');
-  const joined = `${head}::${rest}`;
-  return tail ? (rest ? `${joined}:${tail}` : `${joined}${tail}`) : joined;
 }
 
 const CRC32C_TABLE = (() => {

@@ -5,64 +5,95 @@
  */
 
 export function parseIPv6(text: string): Uint8Array | null {
-  if (text.length === 0 || text.length > 45) return null;
-  let head: string[] = [];
-  let tail: string[] = [];
-  const dbl = text.indexOf('::');
-  if (dbl !== -1) {
-    if (text.indexOf('::', dbl + 1) !== -1) return null;
-    const a = text.slice(0, dbl);
-    const b = text.slice(dbl + 2);
-    head = a ? a.split(':') : [];
-    tail = b ? b.split(':') : [];
-  } else {
-    head = text.split(':');
-  }
-  const groups: number[] = [];
-  const pushGroups = (parts: string[], out: number[], allowV4: boolean): boolean => {
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i]!;
-      if (allowV4 && i === parts.length - 1 && p.includes('.')) {
-        const v4 = parseIPv4(p);
-        if (!v4) return false;
-        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+  // ngx_inet6_addr, step by step: its leniencies decide what nginx accepts (a leading ':'
+  // is skipped; the dotted tail is read by ngx_inet_addr, so `::1..2.3` is an address).
+  const len = text.length;
+  if (len === 0) return null;
+  const addr = new Uint8Array(16);
+  let at = 0;
+  let zero = -1;
+  let digit = -1;
+  let nibbles = 0;
+  let word = 0;
+  let n = 8;
+  let i = text.charCodeAt(0) === 58 /* : */ ? 1 : 0;
+  for (; i < len; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 /* : */) {
+      if (nibbles) {
+        digit = i + 1;
+        addr[at++] = word >> 8;
+        addr[at++] = word & 0xff;
+        if (--n) {
+          nibbles = 0;
+          word = 0;
+          continue;
+        }
+      } else if (zero === -1) {
+        digit = i + 1;
+        zero = at;
         continue;
       }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return false;
-      out.push(parseInt(p, 16));
+      return null;
     }
-    return true;
-  };
-  const h: number[] = [];
-  const t: number[] = [];
-  if (!pushGroups(head, h, dbl === -1)) return null;
-  if (!pushGroups(tail, t, true)) return null;
-  if (dbl === -1) {
-    if (h.length !== 8) return null;
-    groups.push(...h);
-  } else {
-    if (h.length + t.length > 7) return null;
-    groups.push(...h, ...new Array(8 - h.length - t.length).fill(0), ...t);
+    if (c === 46 /* . */ && nibbles) {
+      if (n < 2 || digit === -1) return null;
+      const v4 = parseIPv4(text.slice(digit));
+      if (!v4) return null;
+      addr[at++] = v4[0]!;
+      addr[at++] = v4[1]!;
+      word = (v4[2]! << 8) | v4[3]!;
+      n--;
+      break;
+    }
+    if (++nibbles > 4) return null;
+    const h = hexValue(c);
+    if (h < 0) return null;
+    word = word * 16 + h;
   }
-  const out = new Uint8Array(16);
-  groups.forEach((g, i) => {
-    out[i * 2] = g >> 8;
-    out[i * 2 + 1] = g & 0xff;
-  });
-  return out;
+  if (nibbles === 0 && zero === -1) return null;
+  addr[at++] = word >> 8;
+  addr[at++] = word & 0xff;
+  if (--n) {
+    if (zero === -1) return null;
+    // Move what followed the `::` to the end, zeros in between.
+    const shift = n * 2;
+    for (let k = at - 1; k >= zero; k--) addr[k + shift] = addr[k]!;
+    addr.fill(0, zero, zero + shift);
+    return addr;
+  }
+  return zero === -1 ? addr : null;
 }
 
-/** Strict dotted quad (inet_addr as nginx uses it). */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  const l = c | 0x20;
+  return l >= 97 && l <= 102 ? l - 87 : -1;
+}
+
+/**
+ * An IPv4 address as nginx reads one (ngx_inet_addr): decimal parts separated by exactly
+ * three dots, each at most 255 — and nothing stricter: a part may be zero-padded or empty
+ * (`0001.2.3.4` is 1.2.3.4, `1..2.3` is 1.0.2.3, `...` is 0.0.0.0).
+ */
 export function parseIPv4(text: string): number[] | null {
-  const parts = text.split('.');
-  if (parts.length !== 4) return null;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p)) return null;
-    const n = Number(p);
-    if (n > 255) return null;
-    out.push(n);
+  const out = [0, 0, 0, 0];
+  let octet = 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return null;
+    } else if (c === 46 && n < 3) {
+      out[n++] = octet;
+      octet = 0;
+    } else {
+      return null;
+    }
   }
+  if (n !== 3) return null;
+  out[3] = octet;
   return out;
 }
 
@@ -86,6 +117,16 @@ export function formatIPv6(bytes: Uint8Array): string {
     i = j;
   }
   const hex = (g: number) => g.toString(16);
+  // nginx (ngx_inet6_ntop) writes the last 32 bits as a dotted quad after a leading run of
+  // five zero groups and ffff (IPv4-mapped), of six (IPv4-compatible), and of seven when the
+  // last two bytes are neither 0.x nor x.1: `::ffff:127.0.0.1`, `::127.0.0.1`, `::0.0.2.3`.
+  if (
+    bestStart === 0 &&
+    ((bestLen === 5 && groups[5] === 0xffff) || bestLen === 6 || (bestLen === 7 && bytes[14] !== 0 && bytes[15] !== 1))
+  ) {
+    const quad = `${bytes[12]}.${bytes[13]}.${bytes[14]}.${bytes[15]}`;
+    return bestLen === 5 ? `::ffff:${quad}` : `::${quad}`;
+  }
   if (bestStart === -1) return groups.map(hex).join(':');
   const left = groups.slice(0, bestStart).map(hex).join(':');
   const right = groups.slice(bestStart + bestLen).map(hex).join(':');
