@@ -20,7 +20,7 @@ const ENVIRONMENTAL: Record<string, string> = {
   B7: 'dlopen() of a module file: depends on the files installed',
   B10: 'a mail {} without servers is accepted: nothing to report',
   C8: 'the ssl parameter without ngx_mail_ssl_module: depends on the build; every packaged build has it',
-  C12: 'bind() errors: depend on the addresses configured on the machine and privileges',
+  C12: 'bind() errors: depend on the addresses configured on the machine and privileges (the one that does not, an IPv4-mapped IPv6 address with ipv6only on, is the rule listen-ipv4-mapped)',
   D10: 'OpenSSL rejecting ciphers, curves, DH files, CRLs or conf commands: depends on the SSL library',
   D11: 'certificate compression support: depends on the SSL library',
   F2: 'user and group lookup: depends on the system accounts',

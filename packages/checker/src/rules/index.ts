@@ -29,6 +29,7 @@ import missingFile from './missing-file.js';
 import authHttpRequired from './auth-http-required.js';
 import missingEvents from './missing-events.js';
 import workerConnections from './worker-connections.js';
+import listenIpv4Mapped from './listen-ipv4-mapped.js';
 import plaintextAuth from './plaintext-auth-without-tls.js';
 import openRelayRisk from './open-relay-risk.js';
 import weakSslProtocols from './weak-ssl-protocols.js';
@@ -68,6 +69,7 @@ export const rules: readonly Rule[] = [
   authHttpRequired,
   missingEvents,
   workerConnections,
+  listenIpv4Mapped,
   plaintextAuth,
   openRelayRisk,
   weakSslProtocols,

@@ -9,7 +9,8 @@ export default defineRule({
     kind: 'lint',
     severity: 'warning',
     docs: `\`ipv6only=on|off\` only changes an IPv6 wildcard socket (\`[::]:143\`). On an IPv4 address or
-a specific IPv6 address nginx accepts it silently and ignores it — but it still implies \`bind\`,
+a specific IPv6 address nginx accepts it silently and ignores it (except an IPv4-mapped one,
+which binds only with \`ipv6only=off\`) — but it still implies \`bind\`,
 which gives the listen a socket of its own.`,
   },
   stage: 'value',
@@ -20,7 +21,9 @@ which gives the listen a socket of its own.`,
     const r = parseListen(d.args, ctx.version);
     if (!r.ok || r.value.ipv6only === null) return;
     const a = r.value.addresses[0];
-    if (a && a.family === 'ipv6' && r.value.wildcard) return;
+    // On an IPv6 wildcard it decides whether IPv4 clients are served; on an IPv4-mapped
+    // address whether the socket can be bound at all (listen-ipv4-mapped).
+    if (a && a.family === 'ipv6' && (r.value.wildcard || /^::ffff:[0-9.]+$/.test(a.host))) return;
     const arg = d.args.find((w) => w.value.startsWith('ipv6only='));
     ctx.report({ entry, message: `ipv6only has no effect on ${a ? a.text : 'this address'}`, ...(arg ? { range: arg.range } : {}) });
   },

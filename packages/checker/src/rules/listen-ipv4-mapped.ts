@@ -1,0 +1,44 @@
+import { defineRule } from '../rule.js';
+import { AFTER_PARSE } from '../engine.js';
+
+/**
+ * A C12 case that does not depend on the machine: Linux refuses to bind an IPv6 socket to an
+ * IPv4-mapped address (`::ffff:a.b.c.d`) while IPV6_V6ONLY is on, and nginx turns it on for
+ * every IPv6 listen unless `ipv6only=off`. `nginx -t` binds each socket it would open, so it
+ * fails — for sockets of their own only (one folded into an `[::]:port` wildcard is never bound).
+ */
+export default defineRule({
+  meta: {
+    id: 'listen-ipv4-mapped',
+    description: 'An IPv4-mapped IPv6 listen address that cannot be bound with ipv6only on',
+    kind: 'nginx',
+    severity: 'error',
+    docs: `\`listen [::ffff:192.0.2.1]:465;\` names an IPv4 address in IPv6 form. nginx opens IPv6 sockets
+with \`ipv6only=on\` by default, and Linux refuses to bind such a socket to an IPv4-mapped
+address, so \`nginx -t\` (and start-up) fails with \`bind() to [::ffff:192.0.2.1]:465 failed (22:
+Invalid argument)\`. Listen on the IPv4 address itself (\`listen 192.0.2.1:465;\`), or add
+\`ipv6only=off\`. A mapped address that shares the socket of an \`[::]:465\` wildcard is never bound
+on its own and is not reported.`,
+  },
+  config(ctx) {
+    for (const socket of ctx.model.sockets) {
+      const { address } = socket;
+      // formatIPv6 writes mapped addresses, and only those, as ::ffff:a.b.c.d.
+      if (address.family !== 'ipv6' || !/^::ffff:[0-9.]+$/.test(address.host)) continue;
+      const owner = socket.listens[0]!.listen;
+      if (owner.ipv6only === false) continue;
+      const d = owner.directive;
+      ctx.report({
+        message: `bind() to ${address.text} failed (22: Invalid argument)`,
+        hint: `listen on ${address.host.slice(7)} itself, or add "ipv6only=off"`,
+        file: owner.file,
+        line: d.line,
+        range: { start: d.range.start, end: (d.terminatorRange ?? d.range).end },
+        // Sockets are bound after the configuration is read and checked (F1 comes first);
+        // nginx stops at the first one that fails.
+        order: [AFTER_PARSE, 2],
+      });
+      return;
+    }
+  },
+});
