@@ -150,8 +150,19 @@ function specOf(record: CommandRecord, version: string): DirectiveSpec {
   };
   if (record.body !== undefined) spec.body = record.body;
   if (record.bodyIn !== undefined) spec.bodyIn = record.bodyIn;
+  if (record.arity.kind === 'flag' && !FLAG_WITH_OWN_HANDLER.has(record.name)) {
+    spec.value = { type: 'flag' };
+    spec.repeat = 'error';
+  }
   return spec;
 }
+
+/**
+ * nginx reads nearly every NGX_CONF_FLAG directive with ngx_conf_set_flag_slot: `on` or `off`
+ * in any case, and "is duplicate" when one block sets it twice (152 of 153 in the current
+ * sources; http's `ssl` wraps the same slot). These read their value themselves.
+ */
+const FLAG_WITH_OWN_HANDLER = new Set(['ssl_ocsp', 'http2_push_preload']);
 
 class BuildProfile implements Profile {
   readonly version: string;
