@@ -8,6 +8,8 @@ export interface ExtractedDirective {
   block: boolean;
   body?: string;
   bodyIn?: Record<string, string>;
+  /** The standard value reader (ngx_conf_set_*_slot) the directive uses, if any. */
+  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum';
   cond?: string;
   since?: string;
   until?: string;

@@ -3,7 +3,8 @@
  * Reads nginx's `ngx_command_t` tables from its C sources and writes them as JSON: for every
  * directive its name, module, module family, contexts (from the NGX_*_CONF flags), argument
  * count (NGX_CONF_TAKE* / FLAG / 1MORE / 2MORE / ANY / NOARGS), whether it takes a block and
- * what its block body is, and the preprocessor conditions it is compiled under.
+ * what its block body is, which standard value reader it uses (`slot`), and the preprocessor
+ * conditions it is compiled under.
  *
  * Usage:
  *   node scripts/schema/extract-commands.mjs --src <nginx source tree> [--out file.json]
@@ -172,10 +173,13 @@ function parseCommandArrays(text) {
       } else {
         pending.flags += ' ' + line;
       }
+      // `FLAGS, handler, conf, offset, post }`: the entry is read once its handler is.
       const comma = pending.flags.indexOf(',');
-      if (comma >= 0) {
+      const second = comma >= 0 ? pending.flags.indexOf(',', comma + 1) : -1;
+      if (second >= 0) {
         const flags = pending.flags.slice(0, comma).split('|').map((f) => f.trim()).filter(Boolean);
-        entries.push({ name: pending.name, flags, cond: pending.cond });
+        const handler = pending.flags.slice(comma + 1, second).trim();
+        entries.push({ name: pending.name, flags, handler, cond: pending.cond });
         pending = null;
       }
     }
@@ -183,6 +187,21 @@ function parseCommandArrays(text) {
   }
   return arrays;
 }
+
+/**
+ * nginx's standard value readers (ngx_conf_set_*_slot): the checker knows each one's syntax,
+ * message and "is duplicate" rule. Directives with handlers of their own get no `slot`.
+ */
+const SLOTS = {
+  ngx_conf_set_flag_slot: 'flag',
+  ngx_conf_set_num_slot: 'num',
+  ngx_conf_set_size_slot: 'size',
+  ngx_conf_set_off_slot: 'off',
+  ngx_conf_set_msec_slot: 'msec',
+  ngx_conf_set_sec_slot: 'sec',
+  ngx_conf_set_str_slot: 'str',
+  ngx_conf_set_enum_slot: 'enum',
+};
 
 function arityOf(flags, where) {
   if (flags.includes('NGX_CONF_ANY')) return { kind: 'any' };
@@ -249,6 +268,8 @@ export function extractTree(root) {
             d.body = Object.values(BODIES_BY_CONTEXT[key]).at(-1);
           } else d.body = BODIES[key] ?? 'raw';
         }
+        const slot = SLOTS[e.handler];
+        if (slot) d.slot = slot;
         if (e.cond.length) d.cond = e.cond.join(' && ');
         directives.push(d);
       }
@@ -271,7 +292,7 @@ function withGitTree(gitDir, ref, fn) {
 /** Merges per-version tables into records with since/until ranges. */
 export function merge(trees) {
   const versions = trees.map((t) => t.version);
-  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.cond]);
+  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.slot, d.cond]);
   const seen = new Map(); // key → { record, present: boolean[] }
   trees.forEach((t, i) => {
     for (const d of t.directives) {

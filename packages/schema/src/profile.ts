@@ -13,7 +13,7 @@ import {
 } from './data/builds.js';
 import { CORE_DIRECTIVES } from './data/core.js';
 import { MAIL_DIRECTIVES } from './data/mail.js';
-import type { Arity, BuildId, ContextId, DirectiveSpec, ModuleFamily, Profile } from './types.js';
+import type { Arity, BuildId, ContextId, DirectiveSpec, ModuleFamily, Profile, ValueType } from './types.js';
 import { NEWEST_VERSION, ORACLE_VERSION, compareVersions, inRange, parseVersion } from './versions.js';
 
 /** One form of a directive as the command tables define it, valid in [since, until). */
@@ -26,6 +26,8 @@ export interface CommandRecord {
   block: boolean;
   body?: ContextId | 'raw';
   bodyIn?: Partial<Record<ContextId, ContextId | 'raw'>>;
+  /** The standard value reader (ngx_conf_set_*_slot) the directive uses, if any. */
+  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum';
   /** Preprocessor condition the entry is compiled under, e.g. `(NGX_HTTP_SSL)`. */
   cond?: string;
   since?: string;
@@ -150,19 +152,30 @@ function specOf(record: CommandRecord, version: string): DirectiveSpec {
   };
   if (record.body !== undefined) spec.body = record.body;
   if (record.bodyIn !== undefined) spec.bodyIn = record.bodyIn;
-  if (record.arity.kind === 'flag' && !FLAG_WITH_OWN_HANDLER.has(record.name)) {
-    spec.value = { type: 'flag' };
+  if (record.slot) {
+    const value = SLOT_VALUES[record.slot];
+    if (value) spec.value = value;
+    // Every standard reader refuses a second value in the same block ("is duplicate").
     spec.repeat = 'error';
   }
   return spec;
 }
 
 /**
- * nginx reads nearly every NGX_CONF_FLAG directive with ngx_conf_set_flag_slot: `on` or `off`
- * in any case, and "is duplicate" when one block sets it twice (152 of 153 in the current
- * sources; http's `ssl` wraps the same slot). These read their value themselves.
+ * What nginx's standard value readers (ngx_conf_set_*_slot, recorded per directive by the
+ * command-table generator) accept, in the schema's value types. `str` takes any word.
  */
-const FLAG_WITH_OWN_HANDLER = new Set(['ssl_ocsp', 'http2_push_preload']);
+const SLOT_VALUES: Record<NonNullable<CommandRecord['slot']>, ValueType | null> = {
+  flag: { type: 'flag' },
+  num: { type: 'number' },
+  size: { type: 'size' },
+  off: { type: 'offset' },
+  msec: { type: 'time', unit: 'ms' },
+  sec: { type: 'time', unit: 's' },
+  str: null,
+  // Which words an enum takes is in each module's own table, not recorded: only "is duplicate".
+  enum: null,
+};
 
 class BuildProfile implements Profile {
   readonly version: string;

@@ -52,6 +52,12 @@ describe('extract-commands', () => {
     expect(byName('demo_flag')!.cond).toBeUndefined();
   });
 
+  it('records which standard value reader a directive uses, and only those', () => {
+    expect(byName('demo_timeout')!.slot).toBe('msec');
+    expect(byName('demo_flag')!.slot).toBeUndefined();
+    expect(byName('demo_split')!.slot).toBeUndefined();
+  });
+
   it('knows which block bodies are directive contexts', () => {
     expect(byName('server')!.body).toBe('mail:server');
     expect(byName('demo_block')!.body).toBe('raw');

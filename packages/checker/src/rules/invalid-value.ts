@@ -14,7 +14,8 @@ export default defineRule({
     kind: 'nginx',
     severity: 'error',
     nginxChecks: ['A7', 'A8', 'A9', 'A10', 'A11', 'A12', 'E8', 'E9'],
-    docs: `Each directive reads its value in one syntax:
+    docs: `Each directive reads its value in one syntax (for the mail modules as curated; for every other
+module as its standard reader, ngx_conf_set_*_slot, says):
 - flags: \`on\` or \`off\` (any case);
 - keywords (\`starttls on|off|only\`, \`ssl_verify_client\`): one of the listed words, any case;
 - method sets (\`imap_auth\`, \`pop3_auth\`, \`smtp_auth\`, \`ssl_protocols\`): each word from the list;
