@@ -5,7 +5,7 @@ export { checkConfigSet, ROOT_CONTEXT, type CheckResult } from './engine.js';
 export { rules, BUILTIN_IDS } from './rules/index.js';
 export { walk, type Entry, type WalkResult } from './walk.js';
 export { parseListen } from './mail/listen.js';
-export { formatIPv6, parseIPv4, parseIPv6 } from './net/ipv6.js';
+export { formatIPv6, ipv6Bytes, isIPv4Mapped, parseIPv4, parseIPv6 } from './net/ipv6.js';
 export { applyFixes } from './apply-fixes.js';
 export { SETTING_NAMES, WELL_KNOWN_PORTS } from './mail/model-builder.js';
 export { renderRuleDoc } from './rule-docs.js';

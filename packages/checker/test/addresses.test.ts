@@ -4,7 +4,7 @@
  * duplicate-listen and listen-syntax fixtures carry some of them to the oracle in CI).
  */
 import { describe, expect, it } from 'vitest';
-import { formatIPv6, parseIPv4, parseIPv6 } from '@mailconf/checker';
+import { formatIPv6, ipv6Bytes, isIPv4Mapped, parseIPv4, parseIPv6 } from '@mailconf/checker';
 
 const v6 = (text: string) => {
   const b = parseIPv6(text);
@@ -63,5 +63,18 @@ describe('IPv6 as nginx prints it (ngx_inet6_ntop)', () => {
     expect(v6('::0101')).toBe('::101');
     expect(v6('::ff')).toBe('::ff');
     expect(v6('::1')).toBe('::1');
+  });
+});
+
+describe('addresses Node and DNS answers write', () => {
+  it('compare in binary, scope ignored; IPv4 text is not IPv6', () => {
+    expect(ipv6Bytes('fe80::1%eth0')).toEqual(parseIPv6('fe80::1'));
+    expect(ipv6Bytes('::ffff:192.0.2.1')).toEqual(parseIPv6('0:0:0:0:0:ffff:c000:201'));
+    expect(ipv6Bytes('192.0.2.1')).toBeNull();
+  });
+  it('IPv4-mapped addresses are told by their printed form', () => {
+    expect(isIPv4Mapped(v6('::ffff:7f00:1')!)).toBe(true);
+    expect(isIPv4Mapped(v6('::127.0.0.1')!)).toBe(false);
+    expect(isIPv4Mapped(v6('::1')!)).toBe(false);
   });
 });

@@ -90,25 +90,3 @@ function cidrMatch(s: Session, from: readonly CidrValue[]): boolean {
   if (mapped && list.check(mapped, 'ipv4')) return true;
   return list.check(peer, net.isIPv6(peer) ? 'ipv6' : 'ipv4');
 }
-
-/** The 16 bytes of an IPv6 address (also with a dotted IPv4 tail). */
-export function ipv6Bytes(text: string): Buffer {
-  const out = Buffer.alloc(16);
-  let head = text;
-  let tail: number[] = [];
-  const dot = text.lastIndexOf(':');
-  if (text.slice(dot + 1).includes('.')) {
-    tail = text
-      .slice(dot + 1)
-      .split('.')
-      .map(Number);
-    head = text.slice(0, dot + 1) + '0:0';
-  }
-  const [l, r] = head.includes('::') ? head.split('::') : [head, null];
-  const left = l ? l.split(':') : [];
-  const right = r ? r.split(':') : [];
-  const groups = r === null ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
-  groups.forEach((g, i) => out.writeUInt16BE(parseInt(g || '0', 16), i * 2));
-  if (tail.length === 4) tail.forEach((v, i) => (out[12 + i] = v));
-  return out;
-}

@@ -4,7 +4,7 @@
  * does not wait for more, so a header split across segments is broken; only the header's
  * bytes are consumed. Also the address formatting nginx uses for v2 addresses.
  */
-import { formatIPv6 } from '@mailconf/checker';
+import { formatIPv6, ipv6Bytes } from '@mailconf/checker';
 import type { ProxyProtocolInfo } from './auth-http.js';
 import type { Behaviour } from './compat.js';
 
@@ -125,7 +125,7 @@ export interface Endpoint {
  * LOCAL when a side has no address, and always the CRC32C TLV. (nginx also adds the
  * AUTHORITY, ALPN and SSL TLVs for TLS clients; those are not written here.)
  */
-export function proxyProtocolV2(src: Endpoint, dst: Endpoint, ipv6Bytes: (a: string) => Buffer): Buffer {
+export function proxyProtocolV2(src: Endpoint, dst: Endpoint): Buffer {
   const head = Buffer.concat([SIGNATURE, Buffer.from([0, 0, 0, 0])]);
   let body = Buffer.alloc(0);
   if (src.family === 'unix' || dst.family === 'unix') {
@@ -135,7 +135,7 @@ export function proxyProtocolV2(src: Endpoint, dst: Endpoint, ipv6Bytes: (a: str
     const port = (n: number) => Buffer.from([n >> 8, n & 0xff]);
     const mapped = (e: Endpoint) => e.family === 'ipv6' && /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(e.address);
     const four = (e: Endpoint) => Buffer.from((e.family === 'ipv4' ? e.address : e.address.slice(7)).split('.').map(Number));
-    const sixteen = (e: Endpoint) => ipv6Bytes(e.family === 'ipv4' ? `::ffff:${e.address}` : e.address);
+    const sixteen = (e: Endpoint) => Buffer.from(ipv6Bytes(e.family === 'ipv4' ? `::ffff:${e.address}` : e.address) ?? new Uint8Array(16));
     head[12] = 0x21;
     // the larger family of the two; both IPv4-mapped IPv6 counts as IPv4
     const v4 = (src.family === 'ipv4' && dst.family === 'ipv4') || (mapped(src) && mapped(dst));

@@ -10,11 +10,10 @@
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { randomInt } from 'node:crypto';
-import type { ResolverValue } from '@mailconf/checker';
+import { ipv6Bytes, type ResolverValue } from '@mailconf/checker';
 import { errnoText, errorCode } from './errno.js';
 import { dnsStrerror, readDnsResponse, TYPE_A, TYPE_AAAA, TYPE_PTR, type DnsAnswer as Answer } from './dns-response.js';
 import type { ErrorLog } from './error-log.js';
-import { ipv6Bytes } from './connection-setup.js';
 import { TEMPUNAVAIL, UNAVAILABLE, type ClientHostResolver } from './protocols/smtp.js';
 import type { Session } from './session.js';
 
@@ -42,7 +41,7 @@ function query(id: number, name: string, type: number): Buffer {
 
 function reverseName(ip: string): string {
   if (net.isIPv4(ip)) return ip.split('.').reverse().join('.') + '.in-addr.arpa';
-  const hex = ipv6Bytes(ip).toString('hex');
+  const hex = Buffer.from(ipv6Bytes(ip) ?? new Uint8Array(16)).toString('hex');
   return [...hex].reverse().join('.') + '.ip6.arpa';
 }
 
@@ -144,8 +143,13 @@ export class Resolver {
       s.error(`"${name}" could not be resolved (${code}: ${dnsStrerror(code)})`);
       return code === NXDOMAIN ? UNAVAILABLE : TEMPUNAVAIL;
     }
-    const client = net.isIPv6(ip) ? ipv6Bytes(ip).toString('hex') : ip;
-    const found = addrs.some((a) => (net.isIPv6(a) ? ipv6Bytes(a).toString('hex') : a) === client);
+    // IPv6 compared in binary: the client's text and the answer's may be written differently.
+    const key = (a: string) => {
+      const b = ipv6Bytes(a);
+      return b ? Buffer.from(b).toString('hex') : a;
+    };
+    const client = key(ip);
+    const found = addrs.some((a) => key(a) === client);
     return found ? Buffer.from(name, 'latin1') : UNAVAILABLE;
   }
 }

@@ -4,6 +4,20 @@
  * two or more zero groups compressed, lowercase hex.
  */
 
+/** Whether formatIPv6 text is an IPv4-mapped address (`::ffff:a.b.c.d`: it writes those, and only those, so). */
+export function isIPv4Mapped(text: string): boolean {
+  return /^::ffff:[0-9.]+$/.test(text);
+}
+
+/**
+ * The 16 bytes of an address Node or a DNS answer wrote (scope `%eth0` ignored), for comparing
+ * and encoding; null when it is not IPv6.
+ */
+export function ipv6Bytes(text: string): Uint8Array | null {
+  const scope = text.indexOf('%');
+  return parseIPv6(scope === -1 ? text : text.slice(0, scope));
+}
+
 export function parseIPv6(text: string): Uint8Array | null {
   // ngx_inet6_addr, step by step: its leniencies decide what nginx accepts (a leading ':'
   // is skipped; the dotted tail is read by ngx_inet_addr, so `::1..2.3` is an address).

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { parseListen } from '../mail/listen.js';
+import { isIPv4Mapped } from '../net/ipv6.js';
 
 /** Lint: ipv6only= where it cannot apply. */
 export default defineRule({
@@ -23,7 +24,7 @@ which gives the listen a socket of its own.`,
     const a = r.value.addresses[0];
     // On an IPv6 wildcard it decides whether IPv4 clients are served; on an IPv4-mapped
     // address whether the socket can be bound at all (listen-ipv4-mapped).
-    if (a && a.family === 'ipv6' && (r.value.wildcard || /^::ffff:[0-9.]+$/.test(a.host))) return;
+    if (a && a.family === 'ipv6' && (r.value.wildcard || isIPv4Mapped(a.host))) return;
     const arg = d.args.find((w) => w.value.startsWith('ipv6only='));
     ctx.report({ entry, message: `ipv6only has no effect on ${a ? a.text : 'this address'}`, ...(arg ? { range: arg.range } : {}) });
   },

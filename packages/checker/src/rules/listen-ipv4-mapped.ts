@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { AFTER_PARSE } from '../engine.js';
+import { isIPv4Mapped } from '../net/ipv6.js';
 
 /**
  * A C12 case that does not depend on the machine: Linux refuses to bind an IPv6 socket to an
@@ -23,8 +24,7 @@ on its own and is not reported.`,
   config(ctx) {
     for (const socket of ctx.model.sockets) {
       const { address } = socket;
-      // formatIPv6 writes mapped addresses, and only those, as ::ffff:a.b.c.d.
-      if (address.family !== 'ipv6' || !/^::ffff:[0-9.]+$/.test(address.host)) continue;
+      if (address.family !== 'ipv6' || !isIPv4Mapped(address.host)) continue;
       const owner = socket.listens[0]!.listen;
       if (owner.ipv6only === false) continue;
       const d = owner.directive;

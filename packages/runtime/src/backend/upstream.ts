@@ -13,7 +13,6 @@ import { ProxyPipe } from '../proxy-pipe.js';
 import type { Closable, Session } from '../session.js';
 import { Timer } from '../timer.js';
 import { proxyProtocolV2 } from '../proxy-protocol.js';
-import { ipv6Bytes } from '../connection-setup.js';
 import { giveBuffer, takeBuffer } from '../net/buffer-pool.js';
 import { imapBackend } from './imap.js';
 import { pop3Backend } from './pop3.js';
@@ -177,7 +176,6 @@ function proxyProtocolV2Header(s: Session): Buffer {
   return proxyProtocolV2(
     { family: s.clientFamily, address: s.clientAddr, port: s.clientPort },
     { family: s.clientFamily === 'unix' ? 'unix' : net.isIPv6(local) ? 'ipv6' : 'ipv4', address: local, port: sock.localPort ?? 0 },
-    ipv6Bytes,
   );
 }
 
