@@ -144,6 +144,7 @@ function toDiagnostic(rule: Rule, r: Report): Diagnostic {
 
 /** Syntax errors and include problems, placed in reading order by the statement they follow. */
 function addSyntaxDiagnostics(set: ConfigSet, out: Diagnostic[], entries: Entry[]): void {
+  if (set.issues.length === 0 && [...set.files.values()].every((f) => f.errors.length === 0)) return;
   // Statements nginx finished reading (a statement cut short by the error is never handled),
   // per file, in reading order.
   const finished = new Map<string, Entry[]>();
@@ -196,12 +197,16 @@ function addSyntaxDiagnostics(set: ConfigSet, out: Diagnostic[], entries: Entry[
   }
 }
 
+/** Drops repeats (same file, start, rule and message); the list is sorted, so repeats are neighbours of the same start. */
 function dedupe(list: Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return list.filter((d) => {
-    const key = `${d.file}\0${startOffset(d.range)}\0${d.ruleId}\0${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const out: Diagnostic[] = [];
+  let groupStart = 0;
+  for (const d of list) {
+    const prev = out[out.length - 1];
+    if (!prev || prev.file !== d.file || startOffset(prev.range) !== startOffset(d.range)) groupStart = out.length;
+    let repeat = false;
+    for (let k = groupStart; k < out.length && !repeat; k++) repeat = out[k]!.ruleId === d.ruleId && out[k]!.message === d.message;
+    if (!repeat) out.push(d);
+  }
+  return out;
 }

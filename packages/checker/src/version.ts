@@ -4,14 +4,16 @@
  */
 import { compareVersions } from '@mailconf/schema';
 
-const memo = new Map<string, boolean>();
+/** version → minimum → answer (two lookups, no key string made per call). */
+const memo = new Map<string, Map<string, boolean>>();
 
 export function atLeast(version: string, minimum: string): boolean {
-  const key = `${version}>=${minimum}`;
-  let v = memo.get(key);
+  let answers = memo.get(version);
+  if (!answers) memo.set(version, (answers = new Map()));
+  let v = answers.get(minimum);
   if (v === undefined) {
     v = compareVersions(version, minimum) >= 0;
-    memo.set(key, v);
+    answers.set(minimum, v);
   }
   return v;
 }

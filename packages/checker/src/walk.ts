@@ -111,9 +111,8 @@ function bodyContext(entry: Entry, profile: Profile): ContextId | null {
   // `timeout 5s` ⏎ `server {`: a forgotten `;` makes the block belong to the wrong
   // statement. Read it as the block of its last word when that is a block directive here.
   const d = entry.directive;
-  const lastArg = d.args[d.args.length - 1];
-  if (entry.spec && !entry.spec.block && lastArg && entry.context) {
-    const meant = profile.allowedIn(lastArg.value, entry.context);
+  if (entry.spec && !entry.spec.block && d.argCount && entry.context) {
+    const meant = profile.allowedIn(d.argValue(d.argCount - 1), entry.context);
     if (meant?.block && meant.body && meant.body !== 'raw') return meant.body;
   }
   const spec = entry.spec ?? guessSpec(entry, profile);

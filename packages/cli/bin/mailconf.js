@@ -9,7 +9,7 @@ module.enableCompileCache?.();
 const bundle = new URL('../dist/bundle/mailconf.js', import.meta.url);
 const { main } = await import(existsSync(bundle) ? bundle.href : '../dist/index.js');
 
-main(process.argv, { tuneHeap: true }).then(
+main(process.argv, { tuneHeap: true, ignoreClosedPipe: true }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { ignoreClosedPipe } from './io/closed-pipe.js';
 
 export { VERSION } from './version.js';
 import { VERSION } from './version.js';
@@ -14,10 +15,16 @@ export interface MainOptions {
    * flags are process-wide, so a caller running commands in its own process (tests) leaves it off.
    */
   tuneHeap?: boolean;
+  /** Stop writing quietly when the reader of stdout or stderr goes away (io/closed-pipe.ts). Also for the process itself only. */
+  ignoreClosedPipe?: boolean;
 }
 
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 findings, 2 usage or I/O error). */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  if (options.ignoreClosedPipe) {
+    ignoreClosedPipe(process.stdout);
+    ignoreClosedPipe(process.stderr);
+  }
   const program = new Command();
   program
     .name('mailconf')

@@ -210,7 +210,10 @@ class BuildProfile implements Profile {
   }
 
   allowedIn(name: string, context: ContextId): DirectiveSpec | null {
-    return this.lookup(name).find((s) => s.contexts.includes(context)) ?? null;
+    // A loop, not find(): this runs for every statement of a file.
+    const specs = this.byName.get(name);
+    if (specs) for (const s of specs) if (s.contexts.includes(context)) return s;
+    return null;
   }
 
   isKnown(name: string): boolean {

@@ -50,20 +50,104 @@ class SyntaxWord implements Word {
 }
 
 /**
- * A statement of the tree. Its ranges are made when read, from the token store: a large
- * file has tens of thousands of statements and few of their ranges are ever asked for.
+ * The words of a file's statements, as token indexes in one growing array that the
+ * statements share. A large file has a hundred thousand words and the checker needs the
+ * values of most of them once and the objects of few: a word object, with its two strings,
+ * is made only when a statement's `args` or `nameWord` is read, and a value is read from
+ * the text without one (`argValue`).
+ */
+class StatementWords {
+  tokens = new Int32Array(1024);
+  length = 0;
+  constructor(
+    readonly store: TokenStore,
+    readonly source: string,
+    readonly lines: LineIndex,
+  ) {}
+
+  /** Appends a statement's word tokens; returns where they start. */
+  add(words: readonly number[]): number {
+    const at = this.length;
+    if (at + words.length > this.tokens.length) {
+      const grown = new Int32Array(Math.max(this.tokens.length * 2, at + words.length));
+      grown.set(this.tokens.subarray(0, at));
+      this.tokens = grown;
+    }
+    for (let k = 0; k < words.length; k++) this.tokens[at + k] = words[k]!;
+    this.length = at + words.length;
+    return at;
+  }
+
+  /** wordParts() inlined: this runs for every word read and should not allocate a parts object each time. */
+  word(k: number): SyntaxWord {
+    const i = this.tokens[k]!;
+    const kind = this.store.kinds[i]!;
+    const s = this.store.starts[i]!;
+    const e = this.store.ends[i]!;
+    const raw = this.source.slice(s, e);
+    if (kind !== K_DQUOTE && kind !== K_SQUOTE) return new SyntaxWord(this.lines, raw, unescapeWord(raw), null, i, s);
+    const inner = closedQuote(this.source, s, e) ? raw.slice(1, -1) : raw.slice(1);
+    return new SyntaxWord(this.lines, raw, unescapeWord(inner), kind === K_DQUOTE ? '"' : "'", i, s);
+  }
+
+  /** The value of word `k` (what `word(k).value` is), with no word object. */
+  value(k: number): string {
+    const i = this.tokens[k]!;
+    const kind = this.store.kinds[i]!;
+    const s = this.store.starts[i]!;
+    const e = this.store.ends[i]!;
+    if (kind !== K_DQUOTE && kind !== K_SQUOTE) return unescapeWord(this.source.slice(s, e));
+    return unescapeWord(this.source.slice(s + 1, closedQuote(this.source, s, e) ? e - 1 : e));
+  }
+}
+
+/** A comment of the tree; its text and range are read from the token store when asked for. */
+class SyntaxComment implements Comment {
+  readonly type = 'comment' as const;
+  readonly #words: StatementWords;
+  constructor(
+    words: StatementWords,
+    readonly token: number,
+    readonly trailing: boolean,
+  ) {
+    this.#words = words;
+  }
+  get raw(): string {
+    const { starts, ends } = this.#words.store;
+    return this.#words.source.slice(starts[this.token]!, ends[this.token]!);
+  }
+  get text(): string {
+    return this.raw.slice(1);
+  }
+  get range(): Range {
+    const { starts, ends } = this.#words.store;
+    return new SourceRange(this.#words.lines, starts[this.token]!, ends[this.token]!);
+  }
+  toJSON() {
+    return { type: this.type, text: this.text, raw: this.raw, range: this.range, trailing: this.trailing, token: this.token };
+  }
+}
+
+/**
+ * A statement of the tree. Its ranges and word objects are made when read, from the token
+ * store: a large file has tens of thousands of statements and few of their ranges and words
+ * are ever asked for. Kept objects are what garbage collection copies, so the fewer the
+ * faster a large file is checked.
  */
 class SyntaxDirective implements Directive {
   readonly type = 'directive' as const;
   block: Block | null = null;
-  readonly #store: TokenStore;
-  readonly #lines: LineIndex;
+  readonly #words: StatementWords;
+  /** Where this statement's words start in `#words`, and how many there are (name included). */
+  readonly #at: number;
+  readonly #count: number;
+  #nameWord: Word | null | undefined;
+  #args: Word[] | undefined;
   constructor(
-    store: TokenStore,
-    lines: LineIndex,
+    words: StatementWords,
+    at: number,
+    count: number,
     readonly name: string,
-    readonly nameWord: Word | null,
-    readonly args: Word[],
     readonly terminator: Directive['terminator'],
     /** Index of the `;` or `{` token, or -1. */
     readonly terminatorToken: number,
@@ -72,16 +156,39 @@ class SyntaxDirective implements Directive {
     readonly firstToken: number,
     public lastToken: number,
   ) {
-    this.#store = store;
-    this.#lines = lines;
+    this.#words = words;
+    this.#at = at;
+    this.#count = count;
+  }
+  get nameWord(): Word | null {
+    if (this.#nameWord === undefined) this.#nameWord = this.#count ? this.#words.word(this.#at) : null;
+    return this.#nameWord;
+  }
+  get args(): Word[] {
+    if (!this.#args) {
+      const n = this.argCount;
+      const args: Word[] = new Array(n);
+      for (let k = 0; k < n; k++) args[k] = this.#words.word(this.#at + 1 + k);
+      this.#args = args;
+    }
+    return this.#args;
+  }
+  get argCount(): number {
+    return this.#count > 0 ? this.#count - 1 : 0;
+  }
+  argValue(i: number): string {
+    if (i < 0 || i >= this.argCount) throw new RangeError(`argument ${i} of ${this.argCount}`);
+    if (this.#args) return this.#args[i]!.value;
+    return this.#words.value(this.#at + 1 + i);
   }
   get range(): Range {
-    const { starts, ends } = this.#store;
-    return new SourceRange(this.#lines, starts[this.firstToken]!, ends[this.lastToken]!);
+    const { starts, ends } = this.#words.store;
+    return new SourceRange(this.#words.lines, starts[this.firstToken]!, ends[this.lastToken]!);
   }
   get terminatorRange(): Range | null {
     const t = this.terminatorToken;
-    return t < 0 ? null : new SourceRange(this.#lines, this.#store.starts[t]!, this.#store.ends[t]!);
+    const store = this.#words.store;
+    return t < 0 ? null : new SourceRange(this.#words.lines, store.starts[t]!, store.ends[t]!);
   }
   toJSON() {
     const { type, name, nameWord, args, terminator, block, line, innerComments, firstToken, lastToken } = this;
@@ -342,12 +449,16 @@ class TreeBuilder {
   readonly root: Node[] = [];
   private readonly frames: { children: Node[]; directive: SyntaxDirective | null }[] = [{ children: this.root, directive: null }];
   private line = 1;
+  private readonly words: StatementWords;
+  private readonly names = new Map<string, string>();
 
   constructor(
     private readonly store: TokenStore,
     private readonly source: string,
     private readonly lines: LineIndex,
-  ) {}
+  ) {
+    this.words = new StatementWords(store, source, lines);
+  }
 
   private get children(): Node[] {
     return this.frames[this.frames.length - 1]!.children;
@@ -367,20 +478,24 @@ class TreeBuilder {
   }
 
   private makeComment(i: number, trailing: boolean): Comment {
-    const { starts, ends } = this.store;
-    const raw = this.source.slice(starts[i]!, ends[i]!);
-    return { type: 'comment', text: raw.slice(1), raw, range: this.range(starts[i]!, ends[i]!), trailing, token: i };
+    return new SyntaxComment(this.words, i, trailing);
   }
 
-  /** wordParts() inlined: this runs for every word of a file and should not allocate a parts object each time. */
-  private word(i: number): SyntaxWord {
+  /**
+   * A statement's name, one string per distinct name: the checker looks names up in maps
+   * for every statement, and one kept string per name is less to copy than one per statement.
+   */
+  private nameOf(i: number): string {
     const kind = this.store.kinds[i]!;
     const s = this.store.starts[i]!;
     const e = this.store.ends[i]!;
+    if (kind !== K_WORD || e - s > 64) return wordParts(this.source, kind, s, e).value;
     const raw = this.source.slice(s, e);
-    if (kind !== K_DQUOTE && kind !== K_SQUOTE) return new SyntaxWord(this.lines, raw, unescapeWord(raw), null, i, s);
-    const inner = closedQuote(this.source, s, e) ? raw.slice(1, -1) : raw.slice(1);
-    return new SyntaxWord(this.lines, raw, unescapeWord(inner), kind === K_DQUOTE ? '"' : "'", i, s);
+    const known = this.names.get(raw);
+    if (known !== undefined) return known;
+    const value = unescapeWord(raw);
+    this.names.set(raw, value);
+    return value;
   }
 
   /**
@@ -395,12 +510,11 @@ class TreeBuilder {
 
   statement(words: readonly number[], comments: readonly number[], trailing: readonly boolean[], terminator: Terminator, term: number, firstToken: number, lastToken: number): void {
     const { starts, ends } = this.store;
-    const nameWord = words.length ? this.word(words[0]!) : null;
-    const args: Word[] = new Array(Math.max(0, words.length - 1));
-    for (let k = 1; k < words.length; k++) args[k - 1] = this.word(words[k]!);
+    const at = this.words.add(words);
+    const name = words.length ? this.nameOf(words[0]!) : '';
     const innerComments = comments.length ? comments.map((c, k) => this.makeComment(c, trailing[k]!)) : NO_COMMENTS;
     const lineOffset = term >= 0 ? starts[term]! : ends[words[words.length - 1]!]!;
-    const d = new SyntaxDirective(this.store, this.lines, nameWord ? nameWord.value : '', nameWord, args, terminator, term, this.lineOf(lineOffset), innerComments, firstToken, lastToken);
+    const d = new SyntaxDirective(this.words, at, words.length, name, terminator, term, this.lineOf(lineOffset), innerComments, firstToken, lastToken);
     this.children.push(d);
     if (terminator === '{') {
       const block: Block = { children: [], open: this.range(starts[term]!, ends[term]!), close: null, closeToken: null };

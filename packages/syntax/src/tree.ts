@@ -45,6 +45,10 @@ export interface Directive {
   name: string;
   nameWord: Word | null;
   args: Word[];
+  /** `args.length`, without making the word objects (a large file's checker reads this for every statement). */
+  readonly argCount: number;
+  /** `args[i].value`, without making the word objects. */
+  argValue(i: number): string;
   /** `;` or `{` as written; null when the statement was never terminated (a syntax error). */
   terminator: Terminator;
   /** Range of the `;` or `{`. */

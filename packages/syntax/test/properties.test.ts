@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parse, print } from '@mailconf/syntax';
+import { parse, print, type Directive, type Node } from '@mailconf/syntax';
 import { referenceTokens } from './reference-tokenizer.js';
 import { treeTokens } from './helpers.js';
 
@@ -53,6 +53,26 @@ describe('parser properties', () => {
         expect(JSON.stringify(lazy.children)).toBe(JSON.stringify(eager.children));
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('argCount and argValue read what args holds, before and after the words are made', () => {
+    const all = (nodes: readonly Node[]): Directive[] =>
+      nodes.flatMap((n) => (n.type === 'directive' ? [n, ...all(n.block?.children ?? [])] : []));
+    fc.assert(
+      fc.property(text, (t) => {
+        // Read through the word-free accessors first, on a tree whose words were never made...
+        const fresh = all(parse(t).children).map((d) => ({ name: d.name, values: Array.from({ length: d.argCount }, (_, i) => d.argValue(i)) }));
+        // ...then compare with the word objects of another parse of the same text.
+        const made = all(parse(t).children).map((d) => ({ name: d.nameWord?.value ?? '', values: d.args.map((a) => a.value) }));
+        expect(fresh).toEqual(made);
+        for (const d of all(parse(t).children)) {
+          expect(() => d.argValue(d.argCount)).toThrow(RangeError);
+          void d.args;
+          expect(Array.from({ length: d.argCount }, (_, i) => d.argValue(i))).toEqual(d.args.map((a) => a.value));
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 

@@ -38,7 +38,7 @@ const PAGE = 4096;
 
 type Reader<T> = (entries: Entry[]) => T;
 
-const arg0 = (e: Entry) => cstr(e.directive.args[0]?.value ?? '');
+const arg0 = (e: Entry) => (e.directive.argCount ? cstr(e.directive.argValue(0)) : '');
 const last = <T>(read: (e: Entry) => T): Reader<T> => (entries) => read(entries[entries.length - 1]!);
 const ms: Reader<number> = last((e) => Number(timeMs(arg0(e)) ?? 0n));
 const secAsMs: Reader<number> = last((e) => Number(timeSec(arg0(e)) ?? 0n) * 1000);
@@ -48,7 +48,7 @@ const onOff: Reader<boolean> = last((e) => flag(arg0(e)) ?? false);
 const str: Reader<string> = last(arg0);
 const lower: Reader<string> = last((e) => arg0(e).toLowerCase());
 const words: Reader<string[]> = (entries) => entries.flatMap((e) => e.directive.args.map((a) => cstr(a.value)));
-const pairs: Reader<[string, string][]> = (entries) => entries.map((e) => [cstr(e.directive.args[0]!.value), cstr(e.directive.args[1]!.value)]);
+const pairs: Reader<[string, string][]> = (entries) => entries.map((e) => [cstr(e.directive.argValue(0)), cstr(e.directive.argValue(1))]);
 const methodSet: Reader<string[]> = (entries) => {
   const out: string[] = [];
   for (const w of words(entries)) if (!out.includes(w.toLowerCase())) out.push(w.toLowerCase());
@@ -210,9 +210,21 @@ class LazySettings {
   /** The server's own valid statements: a handful, so a scan is cheaper than a map per server. */
   readonly #own: Entry[];
   readonly #shared: SharedSettings;
+  /**
+   * Settings read so far, as [key index, setting] pairs: a few per server. Kept here rather
+   * than defined as own properties, which would give every server an object shape of its own.
+   */
+  #read: unknown[] | null = null;
   constructor(own: Entry[], shared: SharedSettings) {
     this.#own = own;
     this.#shared = shared;
+  }
+  read(index: number): Setting<unknown> {
+    const memo = (this.#read ??= []);
+    for (let k = 0; k < memo.length; k += 2) if (memo[k] === index) return memo[k + 1] as Setting<unknown>;
+    const value = this.compute(SETTING_NAMES[index]!);
+    memo.push(index, value);
+    return value;
   }
   compute(key: keyof ServerSettings): Setting<unknown> {
     let mine: Entry[] | undefined;
@@ -225,17 +237,15 @@ class LazySettings {
   }
 }
 
-for (const key of Object.keys(SETTINGS) as (keyof ServerSettings)[]) {
+(Object.keys(SETTINGS) as (keyof ServerSettings)[]).forEach((key, index) => {
   Object.defineProperty(LazySettings.prototype, key, {
     enumerable: true,
     configurable: true,
     get(this: LazySettings) {
-      const value = this.compute(key);
-      Object.defineProperty(this, key, { value, enumerable: true, configurable: true, writable: false });
-      return value;
+      return this.read(index);
     },
   });
-}
+});
 
 /**
  * What a server gets when it does not set a directive itself — the `mail {}` value or the
@@ -280,13 +290,14 @@ function byName(entries: Entry[]): Map<string, Entry[]> {
 const NONE: Entry[] = [];
 
 function buildServer(s: Entry, index: number, shared: SharedSettings, version: string, valid: (e: Entry) => boolean): ServerModel {
-  const own = s.children.filter(valid);
+  // Most servers have no invalid statement: their list is used as it is.
+  const own = s.children.every(valid) ? s.children : s.children.filter(valid);
   const settings = lazySettings(own, shared);
 
   const listens: ListenModel[] = [];
   let inferred: { protocol: MailProtocol; listen: ListenModel } | null = null;
   for (const e of own) {
-    if (e.directive.name !== 'listen' || !e.directive.args.length) continue;
+    if (e.directive.name !== 'listen' || !e.directive.argCount) continue;
     const r = parseListen(e.directive.args, version);
     if (!r.ok) continue;
     const v = r.value;

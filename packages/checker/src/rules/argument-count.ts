@@ -20,7 +20,7 @@ mailconf then points at the word that starts the next statement and \`--fix\` in
     const spec = entry.spec;
     const d = entry.directive;
     if (!spec || !d.terminator) return;
-    if (fits(spec.arity, d.args.length)) return;
+    if (fits(spec.arity, d.argCount)) return;
     const fix = missingSemicolonFix(entry, ctx.profile);
     ctx.report({
       entry,

@@ -18,10 +18,10 @@ nginx reads \`https\` as the host. Port 0 is invalid; the default port is 80 and
   names: ['auth_http'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'auth_http' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
-    const r = parseAuthHttp(cstr(d.args[0]!.value));
+    if (d.name !== 'auth_http' || !entry.context?.startsWith('mail') || d.argCount !== 1) return;
+    const r = parseAuthHttp(cstr(d.argValue(0)));
     if (!r.ok) {
-      const hint = /^https:\/\//i.test(d.args[0]!.value) ? 'nginx talks plain HTTP to the auth server; https is not supported' : undefined;
+      const hint = /^https:\/\//i.test(d.argValue(0)) ? 'nginx talks plain HTTP to the auth server; https is not supported' : undefined;
       ctx.report({ entry, message: r.error, ...(hint ? { hint } : {}) });
     }
   },

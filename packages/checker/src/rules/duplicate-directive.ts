@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { removeStatementFix } from '../fixes.js';
+import type { Directive } from '@mailconf/syntax';
 import type { Entry } from '../walk.js';
 
 /** A6, B1: a directive that may be set once per level, set again at the same level. */
@@ -20,7 +21,7 @@ When both statements are identical, \`--fix\` removes the second.`,
   stage: 'value',
   directive(entry, ctx) {
     if (!entry.spec || entry.spec.repeat !== 'error') return;
-    const seen = ctx.state('duplicate-directive', () => new Map<Entry | null, Map<string, Entry>>());
+    const seen = ctx.state('duplicate-directive', newLevels);
     let level = seen.get(entry.parent);
     if (!level) seen.set(entry.parent, (level = new Map()));
     const d = entry.directive;
@@ -30,7 +31,7 @@ When both statements are identical, \`--fix\` removes the second.`,
       return;
     }
     const same =
-      !d.block && first.directive.args.length === d.args.length && first.directive.args.every((a, i) => a.value === d.args[i]!.value);
+      !d.block && first.directive.argCount === d.argCount && sameValues(first.directive, d);
     const file = ctx.set.files.get(entry.file);
     ctx.report({
       entry,
@@ -40,3 +41,13 @@ When both statements are identical, \`--fix\` removes the second.`,
     });
   },
 });
+
+function sameValues(a: Directive, b: Directive): boolean {
+  for (let i = 0; i < a.argCount; i++) if (a.argValue(i) !== b.argValue(i)) return false;
+  return true;
+}
+
+/** Module-level, so the hot path does not make a closure per statement. */
+function newLevels(): Map<Entry | null, Map<string, Entry>> {
+  return new Map();
+}

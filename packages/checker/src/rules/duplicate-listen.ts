@@ -21,7 +21,7 @@ When the second listen is exactly the first again, \`--fix\` removes it.`,
   stage: 'value',
   names: ['listen'],
   directive(entry, ctx) {
-    if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.args.length) return;
+    if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.argCount) return;
     const r = parseListen(entry.directive.args, ctx.version);
     if (!r.ok) return;
     const seen = ctx.state('duplicate-listen', () => new Map<string, Entry>());

@@ -22,8 +22,8 @@ debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\`, \`
   names: ['error_log'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'error_log' || !d.args.length) return;
-    const target = cstr(d.args[0]!.value);
+    if (d.name !== 'error_log' || !d.argCount) return;
+    const target = cstr(d.argValue(0));
     if (target.startsWith('memory:')) {
       const s = size(target.slice(7));
       if (s === null || s < 8192n) return ctx.report({ entry, message: `invalid buffer size "${target.slice(7)}"` });

@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 import { atoi, flag, offset, size, timeMs, timeSec } from '../values.js';
+import type { Directive } from '@mailconf/syntax';
 import type { Entry } from '../walk.js';
 
 /**
@@ -29,21 +30,19 @@ module as its standard reader, ngx_conf_set_*_slot, says):
   directive(entry, ctx) {
     const spec = entry.spec;
     const v = spec?.value;
-    if (!spec || !v || entry.directive.args.length === 0) return;
+    if (!spec || !v || entry.directive.argCount === 0) return;
     const d = entry.directive;
     const name = d.name;
-    const arg = (i: number) => cstr(d.args[i]!.value);
-    const at = (i: number) => ({ range: d.args[i]!.range });
     switch (v.type) {
       case 'flag': {
-        if (flag(arg(0)) === null) {
-          ctx.report({ entry, message: `invalid value "${arg(0)}" in "${name}" directive, it must be "on" or "off"` });
+        if (flag(arg(d, 0)) === null) {
+          ctx.report({ entry, message: `invalid value "${arg(d, 0)}" in "${name}" directive, it must be "on" or "off"` });
         }
         return;
       }
       case 'enum': {
-        for (let i = 0; i < d.args.length; i++) {
-          const a = arg(i);
+        for (let i = 0; i < d.argCount; i++) {
+          const a = arg(d, i);
           const ok = v.caseSensitive ? v.values.includes(a) : v.values.some((x) => x.toLowerCase() === a.toLowerCase());
           if (!ok) {
             ctx.report({ entry, message: `invalid value "${a}"`, hint: `expected ${v.values.join(', ')}` });
@@ -53,39 +52,39 @@ module as its standard reader, ngx_conf_set_*_slot, says):
         return;
       }
       case 'bitmask': {
-        const seen = bitmaskSeen(entry, ctx.state('invalid-value:bitmask', () => new Map<Entry | null, Map<string, Set<string>>>()));
-        for (let i = 0; i < d.args.length; i++) {
-          const a = arg(i);
+        const seen = bitmaskSeen(entry, ctx.state('invalid-value:bitmask', newBitmaskState));
+        for (let i = 0; i < d.argCount; i++) {
+          const a = arg(d, i);
           const word = v.values.find((x) => x.toLowerCase() === a.toLowerCase());
           if (!word) {
-            ctx.report({ entry, message: `invalid value "${a}"`, hint: `expected ${v.values.join(', ')}`, ...at(i) });
+            ctx.report({ entry, message: `invalid value "${a}"`, hint: `expected ${v.values.join(', ')}`, range: d.args[i]!.range });
             return;
           }
           if (seen.has(word)) {
-            ctx.report({ entry, message: `duplicate value "${d.args[i]!.value}"`, nginxLevel: 'warn', ...at(i), line: d.line });
+            ctx.report({ entry, message: `duplicate value "${d.argValue(i)}"`, nginxLevel: 'warn', range: d.args[i]!.range, line: d.line });
           }
           seen.add(word);
         }
         return;
       }
       case 'number': {
-        if (atoi(arg(0)) === null) {
+        if (atoi(arg(d, 0)) === null) {
           // events' worker_connections has a message of its own.
-          const message = name === 'worker_connections' ? `invalid number "${arg(0)}"` : `"${name}" directive invalid number`;
+          const message = name === 'worker_connections' ? `invalid number "${arg(d, 0)}"` : `"${name}" directive invalid number`;
           ctx.report({ entry, message });
         }
         return;
       }
       case 'size': {
-        if (size(arg(0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
+        if (size(arg(d, 0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
         return;
       }
       case 'offset': {
-        if (offset(arg(0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
+        if (offset(arg(d, 0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
         return;
       }
       case 'time': {
-        const t = v.unit === 'ms' ? timeMs(arg(0)) : timeSec(arg(0));
+        const t = v.unit === 'ms' ? timeMs(arg(d, 0)) : timeSec(arg(d, 0));
         if (t === null) {
           ctx.report({
             entry,
@@ -108,4 +107,13 @@ function bitmaskSeen(entry: Entry, state: Map<Entry | null, Map<string, Set<stri
   let set = level.get(entry.directive.name);
   if (!set) level.set(entry.directive.name, (set = new Set()));
   return set;
+}
+
+/** A value as nginx's C code sees it (cut at a NUL). Module-level: no closure per statement. */
+function arg(d: Directive, i: number): string {
+  return cstr(d.argValue(i));
+}
+
+function newBitmaskState(): Map<Entry | null, Map<string, Set<string>>> {
+  return new Map();
 }

@@ -18,7 +18,7 @@ which gives the listen a socket of its own.`,
   names: ['listen'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'listen' || entry.context !== 'mail:server' || !d.args.length) return;
+    if (d.name !== 'listen' || entry.context !== 'mail:server' || !d.argCount) return;
     const r = parseListen(d.args, ctx.version);
     if (!r.ok || r.value.ipv6only === null) return;
     const a = r.value.addresses[0];

@@ -15,9 +15,9 @@ by a random free port: clients cannot find it, and no protocol can be inferred. 
   names: ['listen'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'listen' || entry.context !== 'mail:server' || !d.args.length) return;
+    if (d.name !== 'listen' || entry.context !== 'mail:server' || !d.argCount) return;
     const r = parseListen(d.args, ctx.version);
     if (!r.ok || r.value.addresses[0]?.family === 'unix' || r.value.firstPort !== 0) return;
-    ctx.report({ entry, message: `listen "${d.args[0]!.value}" has no port: the system will pick a random one`, range: d.args[0]!.range });
+    ctx.report({ entry, message: `listen "${d.argValue(0)}" has no port: the system will pick a random one`, range: d.args[0]!.range });
   },
 });

@@ -18,7 +18,7 @@ export default defineRule({
   stage: 'value',
   names: ['listen'],
   directive(entry, ctx) {
-    if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.args.length) return;
+    if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.argCount) return;
     const r = parseListen(entry.directive.args, ctx.version);
     if (!r.ok) ctx.report({ entry, message: r.message, range: entry.directive.args[r.arg]!.range, line: entry.directive.line });
   },

@@ -21,9 +21,9 @@ module may be loaded once.`,
       state.blockSeen = true;
       return;
     }
-    if (d.name !== 'load_module' || d.args.length !== 1) return;
+    if (d.name !== 'load_module' || d.argCount !== 1) return;
     if (state.blockSeen) return ctx.report({ entry, message: '"load_module" directive is specified too late' });
-    const module = path.basename(d.args[0]!.value).replace(/\.so$/, '');
+    const module = path.basename(d.argValue(0)).replace(/\.so$/, '');
     if (state.loaded.has(module)) return ctx.report({ entry, message: `module "${module}" is already loaded` });
     state.loaded.set(module, d.line);
   },

@@ -27,8 +27,8 @@ needs \`threads=\` above zero and each pool once; \`debug_connection\` takes an 
   names: ['worker_processes', 'use', 'worker_cpu_affinity', 'thread_pool', 'debug_connection'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (!d.args.length) return;
-    const v = cstr(d.args[0]!.value);
+    if (!d.argCount) return;
+    const v = cstr(d.argValue(0));
     if (entry.context === 'main' && d.name === 'worker_processes') {
       if (v !== 'auto' && atoi(v) === null) ctx.report({ entry, message: '"worker_processes" directive invalid value' });
     } else if (entry.context === 'events' && d.name === 'use') {

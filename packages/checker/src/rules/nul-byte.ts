@@ -13,10 +13,12 @@ file corruption.`,
   },
   stage: 'value',
   directive(entry, ctx) {
-    // One search per file answers for all its statements.
-    const clean = ctx.state('nul-byte', () => new Map<string, boolean>());
-    let fileClean = clean.get(entry.file);
-    if (fileClean === undefined) clean.set(entry.file, (fileClean = !(ctx.set.files.get(entry.file)?.source.includes('\0') ?? false)));
+    // One search per file answers for all its statements; most runs have no NUL anywhere.
+    const state = ctx.state('nul-byte', newState);
+    state.anywhere ??= [...ctx.set.files.values()].some((f) => f.source.includes('\0'));
+    if (!state.anywhere) return;
+    let fileClean = state.clean.get(entry.file);
+    if (fileClean === undefined) state.clean.set(entry.file, (fileClean = !(ctx.set.files.get(entry.file)?.source.includes('\0') ?? false)));
     if (fileClean) return;
     const d = entry.directive;
     for (const w of [d.nameWord!, ...d.args]) {
@@ -27,3 +29,8 @@ file corruption.`,
     }
   },
 });
+
+/** Module-level, so the hot path does not make a closure per statement. */
+function newState(): { anywhere: boolean | undefined; clean: Map<string, boolean> } {
+  return { anywhere: undefined, clean: new Map() };
+}

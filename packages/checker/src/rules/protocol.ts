@@ -17,8 +17,8 @@ export default defineRule({
   names: ['protocol'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'protocol' || entry.context !== 'mail:server' || d.args.length !== 1) return;
-    const v = cstr(d.args[0]!.value);
+    if (d.name !== 'protocol' || entry.context !== 'mail:server' || d.argCount !== 1) return;
+    const v = cstr(d.argValue(0));
     if ((MAIL_PROTOCOLS as readonly string[]).includes(v)) return;
     const lower = v.toLowerCase();
     const hint = (MAIL_PROTOCOLS as readonly string[]).includes(lower) ? `protocol names are lowercase: "${lower}"` : 'expected imap, pop3 or smtp';

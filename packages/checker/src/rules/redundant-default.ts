@@ -23,17 +23,17 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
   directive(entry, ctx) {
     const spec = entry.spec;
     const d = entry.directive;
-    if (!spec?.value || d.args.length !== 1 || !entry.context?.startsWith('mail') || d.block) return;
+    if (!spec?.value || d.argCount !== 1 || !entry.context?.startsWith('mail') || d.block) return;
     const canon = canonical(spec.value);
     if (!canon) return;
-    const mine = canon(cstr(d.args[0]!.value));
+    const mine = canon(cstr(d.argValue(0)));
     if (mine === null) return;
     let inherited: string | null = null;
     let from = 'its default';
     if (entry.context === 'mail:server') {
       const last: Entry | undefined = lastAtMailLevel(entry, d.name, ctx);
       if (last) {
-        inherited = canon(cstr(last.directive.args[0]!.value));
+        inherited = canon(cstr(last.directive.argValue(0)));
         from = `what it inherits from mail {} (line ${last.directive.line})`;
       }
     }
@@ -60,7 +60,7 @@ function lastAtMailLevel(entry: Entry, name: string, ctx: RuleContext): Entry | 
   let byName = index.get(mail);
   if (!byName) {
     byName = new Map();
-    for (const e of mail.children) if (e.directive.args.length === 1) byName.set(e.directive.name, e);
+    for (const e of mail.children) if (e.directive.argCount === 1) byName.set(e.directive.name, e);
     index.set(mail, byName);
   }
   return byName.get(name);
@@ -68,6 +68,15 @@ function lastAtMailLevel(entry: Entry, name: string, ctx: RuleContext): Entry | 
 
 /** A comparable form of one value, or null when the kind is not compared. */
 function canonical(v: ValueType): ((s: string) => string | null) | null {
+  // One reader per value type, made once: this runs for every statement of a mail block.
+  let reader = readers.get(v);
+  if (reader === undefined) readers.set(v, (reader = makeCanonical(v)));
+  return reader;
+}
+
+const readers = new WeakMap<ValueType, ((s: string) => string | null) | null>();
+
+function makeCanonical(v: ValueType): ((s: string) => string | null) | null {
   const str = (x: bigint | boolean | null) => (x === null ? null : String(x));
   switch (v.type) {
     case 'time':

@@ -15,7 +15,7 @@ can be very short (more lookups, slower SMTP greetings) or very long. Set it exp
   names: ['resolver'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.args.length || d.args[0]!.value === 'off') return;
+    if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.argCount || d.argValue(0) === 'off') return;
     if (d.args.some((a) => a.value.startsWith('valid='))) return;
     ctx.report({ entry, message: 'resolver has no valid= parameter; answers are cached for their DNS TTL' });
   },

@@ -20,7 +20,7 @@ older versions take it for a host name. \`OFF\` in capitals is a host name too.`
   names: ['resolver'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.args.length) return;
+    if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.argCount) return;
     const args = d.args.map((a) => cstr(a.value));
     if (args[0] === 'off') return;
     const hasIpv4 = atLeast(ctx.version, '1.23.1');

@@ -18,8 +18,8 @@ warning: nginx ignores them.`,
   names: ['set_real_ip_from'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'set_real_ip_from' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
-    const v = cstr(d.args[0]!.value);
+    if (d.name !== 'set_real_ip_from' || !entry.context?.startsWith('mail') || d.argCount !== 1) return;
+    const v = cstr(d.argValue(0));
     const r = parseCidr(v);
     if (!r.ok) return ctx.report({ entry, message: `host not found in set_real_ip_from "${v}"` });
     if (r.lowBits) ctx.report({ entry, message: `low address bits of ${v} are meaningless`, nginxLevel: 'warn' });

@@ -20,9 +20,9 @@ directive is in a server: it adds \`ssl\` to the server's listens and removes \`
   names: ['ssl'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'ssl' || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
+    if (d.name !== 'ssl' || !entry.context?.startsWith('mail') || d.argCount !== 1) return;
     if (atLeast(ctx.version, '1.25.1')) return;
-    const fix = d.args[0]!.value.toLowerCase() === 'on' ? listenSslFix(entry, ctx.set.files.get(entry.file)?.source ?? '') : null;
+    const fix = d.argValue(0).toLowerCase() === 'on' ? listenSslFix(entry, ctx.set.files.get(entry.file)?.source ?? '') : null;
     ctx.report({
       entry,
       message: 'the "ssl" directive is deprecated, use the "listen ... ssl" directive instead',

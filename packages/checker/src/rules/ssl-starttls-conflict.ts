@@ -18,12 +18,12 @@ port and \`starttls\` for the plaintext one, in separate servers.`,
   names: ['ssl', 'starttls'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if ((d.name !== 'ssl' && d.name !== 'starttls') || !entry.context?.startsWith('mail') || d.args.length !== 1) return;
+    if ((d.name !== 'ssl' && d.name !== 'starttls') || !entry.context?.startsWith('mail') || d.argCount !== 1) return;
     if (atLeast(ctx.version, '1.25.1')) return;
     const state = ctx.state('ssl-starttls-conflict', () => new Map<Entry | null, { ssl?: boolean; starttls?: boolean }>());
     let level = state.get(entry.parent);
     if (!level) state.set(entry.parent, (level = {}));
-    const v = d.args[0]!.value.toLowerCase();
+    const v = d.argValue(0).toLowerCase();
     if (d.name === 'ssl') {
       if (v === 'on' && level.starttls) return ctx.report({ entry, message: '"starttls" directive conflicts with "ssl on"' });
       if (v === 'on') level.ssl = true;

@@ -21,7 +21,7 @@ export default defineRule({
     const weak = d.args.filter((a) => WEAK.some((w) => w.toLowerCase() === a.value.toLowerCase()));
     if (!weak.length) return;
     const first = d.args[0]!;
-    const lastArg = d.args[d.args.length - 1]!;
+    const lastArg = d.args[d.argCount - 1]!;
     ctx.report({
       entry,
       message: `ssl_protocols enables ${weak.map((w) => w.value).join(', ')}`,
