@@ -9,7 +9,15 @@ export interface ExtractedDirective {
   body?: string;
   bodyIn?: Record<string, string>;
   /** The standard value reader (ngx_conf_set_*_slot) the directive uses, if any. */
-  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum';
+  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask';
+  /** The words an enum or bitmask reader accepts (its post table), in nginx's order. */
+  values?: string[];
+  /** For a bitmask: each word's mask as written (`A|B`); words sharing a flag repeat each other. */
+  masks?: string[];
+  /** For a number: ngx_conf_check_num_bounds' low and high (high -1: no upper bound). */
+  bounds?: [number, number];
+  /** ngx_conf_deprecated: nginx warns that `old` is deprecated in favour of `new`. */
+  deprecated?: { old: string; new: string };
   cond?: string;
   since?: string;
   until?: string;

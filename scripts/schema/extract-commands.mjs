@@ -3,8 +3,9 @@
  * Reads nginx's `ngx_command_t` tables from its C sources and writes them as JSON: for every
  * directive its name, module, module family, contexts (from the NGX_*_CONF flags), argument
  * count (NGX_CONF_TAKE* / FLAG / 1MORE / 2MORE / ANY / NOARGS), whether it takes a block and
- * what its block body is, which standard value reader it uses (`slot`), and the preprocessor
- * conditions it is compiled under.
+ * what its block body is, which standard value reader it uses (`slot`), what that reader's
+ * `post` argument adds (the words of an enum or bitmask, the bounds of a number, a deprecation
+ * notice), and the preprocessor conditions it is compiled under.
  *
  * Usage:
  *   node scripts/schema/extract-commands.mjs --src <nginx source tree> [--out file.json]
@@ -173,19 +174,75 @@ function parseCommandArrays(text) {
       } else {
         pending.flags += ' ' + line;
       }
-      // `FLAGS, handler, conf, offset, post }`: the entry is read once its handler is.
-      const comma = pending.flags.indexOf(',');
-      const second = comma >= 0 ? pending.flags.indexOf(',', comma + 1) : -1;
-      if (second >= 0) {
-        const flags = pending.flags.slice(0, comma).split('|').map((f) => f.trim()).filter(Boolean);
-        const handler = pending.flags.slice(comma + 1, second).trim();
-        entries.push({ name: pending.name, flags, handler, cond: pending.cond });
+      // `FLAGS, handler, conf, offset, post }`: the entry is read once its closing brace is.
+      const close = closingBrace(pending.flags);
+      if (close >= 0) {
+        const fields = topLevelFields(pending.flags.slice(0, close));
+        const flags = fields[0].split('|').map((f) => f.trim()).filter(Boolean);
+        entries.push({ name: pending.name, flags, handler: fields[1] ?? '', post: fields[4] ?? 'NULL', cond: pending.cond });
         pending = null;
       }
     }
     arrays.set(m[1], entries);
   }
   return arrays;
+}
+
+/** Index of the `}` that closes an entry (the text starts after its `{ ngx_string("...")`), or -1. */
+function closingBrace(text) {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(' || c === '{') depth++;
+    else if (c === ')') depth--;
+    else if (c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** The comma-separated fields of an entry, commas inside parentheses (offsetof(t, f)) kept. */
+function topLevelFields(text) {
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out.filter((f, i) => i === 0 || f !== '');
+}
+
+/**
+ * What the standard readers' `post` arguments point at, by symbol, from every file of the tree
+ * (a table may be defined in one module and used by another: the upstream cache methods):
+ *   ngx_conf_enum_t X[] = { { ngx_string("w"), V }, ... }     → words of an enum
+ *   ngx_conf_bitmask_t X[] = { { ngx_string("w"), MASK }, ... } → words of a bitmask, with their masks
+ *   ngx_conf_num_bounds_t X = { ngx_conf_check_num_bounds, LOW, HIGH }
+ *   ngx_conf_deprecated_t X = { ngx_conf_deprecated, "old", "new" }
+ * Entries under a preprocessor condition are kept (nginx's own builds have them).
+ */
+export function parsePostTables(text) {
+  const tables = new Map();
+  for (const m of text.matchAll(/ngx_conf_(enum|bitmask)_t\s+(\w+)\s*\[\s*\]\s*=\s*\{([\s\S]*?)\n\};/g)) {
+    const words = [...m[3].matchAll(/\{\s*ngx_string\("([^"]*)"\)\s*,\s*([^}]*?)\s*\}/g)].map((w) => ({ word: w[1], value: w[2].replace(/\s+/g, ' ') }));
+    tables.set(m[2], m[1] === 'enum' ? { kind: 'enum', values: words.map((w) => w.word) } : { kind: 'bitmask', values: words.map((w) => w.word), masks: words.map((w) => w.value) });
+  }
+  for (const m of text.matchAll(/ngx_conf_num_bounds_t\s+(\w+)\s*=\s*\{\s*ngx_conf_check_num_bounds\s*,\s*(-?\d+)\s*,\s*(-?\d+)\s*\}/g)) {
+    tables.set(m[1], { kind: 'bounds', low: Number(m[2]), high: Number(m[3]) });
+  }
+  for (const m of text.matchAll(/ngx_conf_deprecated_t\s+(\w+)\s*=\s*\{\s*ngx_conf_deprecated\s*,\s*"([^"]+)"\s*,\s*"([^"]+)"\s*\}/g)) {
+    tables.set(m[1], { kind: 'deprecated', old: m[2], new: m[3] });
+  }
+  return tables;
 }
 
 /**
@@ -201,6 +258,7 @@ const SLOTS = {
   ngx_conf_set_sec_slot: 'sec',
   ngx_conf_set_str_slot: 'str',
   ngx_conf_set_enum_slot: 'enum',
+  ngx_conf_set_bitmask_slot: 'bitmask',
 };
 
 function arityOf(flags, where) {
@@ -236,9 +294,11 @@ export function extractTree(root) {
   const version = readVersion(root);
   const directives = [];
   const modules = [];
-  for (const file of listCFiles(path.join(root, 'src'))) {
-    // Comments would get in the way of the simple patterns below.
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ');
+  // Comments would get in the way of the simple patterns below.
+  const texts = listCFiles(path.join(root, 'src')).map((file) => ({ file, text: readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ') }));
+  const posts = new Map();
+  for (const { text } of texts) for (const [k, v] of parsePostTables(text)) posts.set(k, v);
+  for (const { file, text } of texts) {
     const defs = parseModules(text);
     if (defs.length === 0) continue;
     const arrays = parseCommandArrays(text);
@@ -269,13 +329,27 @@ export function extractTree(root) {
           } else d.body = BODIES[key] ?? 'raw';
         }
         const slot = SLOTS[e.handler];
-        if (slot) d.slot = slot;
+        if (slot) {
+          d.slot = slot;
+          Object.assign(d, postOf(slot, e.post, posts));
+        }
         if (e.cond.length) d.cond = e.cond.join(' && ');
         directives.push(d);
       }
     }
   }
   return { version, modules, directives };
+}
+
+/** What a standard reader's post argument adds to the record: `values`, `masks`, `bounds` or `deprecated`. */
+function postOf(slot, post, posts) {
+  const symbol = post.replace(/^&/, '').trim();
+  const t = posts.get(symbol);
+  if (!t) return {};
+  if ((slot === 'enum' && t.kind === 'enum') || (slot === 'bitmask' && t.kind === 'bitmask')) return t.kind === 'enum' ? { values: t.values } : { values: t.values, masks: t.masks };
+  if (t.kind === 'bounds' && slot === 'num') return { bounds: [t.low, t.high] };
+  if (t.kind === 'deprecated') return { deprecated: { old: t.old, new: t.new } };
+  return {};
 }
 
 function withGitTree(gitDir, ref, fn) {
@@ -292,7 +366,7 @@ function withGitTree(gitDir, ref, fn) {
 /** Merges per-version tables into records with since/until ranges. */
 export function merge(trees) {
   const versions = trees.map((t) => t.version);
-  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.slot, d.cond]);
+  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.slot, d.values, d.masks, d.bounds, d.deprecated, d.cond]);
   const seen = new Map(); // key → { record, present: boolean[] }
   trees.forEach((t, i) => {
     for (const d of t.directives) {

@@ -27,7 +27,15 @@ export interface CommandRecord {
   body?: ContextId | 'raw';
   bodyIn?: Partial<Record<ContextId, ContextId | 'raw'>>;
   /** The standard value reader (ngx_conf_set_*_slot) the directive uses, if any. */
-  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum';
+  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask';
+  /** The words an enum or bitmask reader accepts, from the module's table. */
+  values?: string[];
+  /** A bitmask's masks per word, as written (`A|B`). */
+  masks?: string[];
+  /** A number's bounds (ngx_conf_check_num_bounds); high -1 means none. */
+  bounds?: [number, number];
+  /** ngx_conf_deprecated: the directive nginx says to use instead. */
+  deprecated?: { old: string; new: string };
   /** Preprocessor condition the entry is compiled under, e.g. `(NGX_HTTP_SSL)`. */
   cond?: string;
   since?: string;
@@ -153,11 +161,13 @@ function specOf(record: CommandRecord, version: string): DirectiveSpec {
   if (record.body !== undefined) spec.body = record.body;
   if (record.bodyIn !== undefined) spec.bodyIn = record.bodyIn;
   if (record.slot) {
-    const value = SLOT_VALUES[record.slot];
+    const value = slotValue(record);
     if (value) spec.value = value;
-    // Every standard reader refuses a second value in the same block ("is duplicate").
-    spec.repeat = 'error';
+    // Every standard reader refuses a second value in the same block ("is duplicate"), but
+    // the bitmask one, which adds the words to those already set.
+    spec.repeat = record.slot === 'bitmask' ? 'or' : 'error';
   }
+  if (record.deprecated) spec.replacedBy = record.deprecated.new;
   return spec;
 }
 
@@ -165,17 +175,32 @@ function specOf(record: CommandRecord, version: string): DirectiveSpec {
  * What nginx's standard value readers (ngx_conf_set_*_slot, recorded per directive by the
  * command-table generator) accept, in the schema's value types. `str` takes any word.
  */
-const SLOT_VALUES: Record<NonNullable<CommandRecord['slot']>, ValueType | null> = {
-  flag: { type: 'flag' },
-  num: { type: 'number' },
-  size: { type: 'size' },
-  off: { type: 'offset' },
-  msec: { type: 'time', unit: 'ms' },
-  sec: { type: 'time', unit: 's' },
-  str: null,
-  // Which words an enum takes is in each module's own table, not recorded: only "is duplicate".
-  enum: null,
-};
+function slotValue(record: CommandRecord): ValueType | null {
+  switch (record.slot) {
+    case 'flag':
+      return { type: 'flag' };
+    case 'num': {
+      if (!record.bounds) return { type: 'number' };
+      const [low, high] = record.bounds;
+      return high === -1 ? { type: 'number', min: low } : { type: 'number', min: low, max: high };
+    }
+    case 'size':
+      return { type: 'size' };
+    case 'off':
+      return { type: 'offset' };
+    case 'msec':
+      return { type: 'time', unit: 'ms' };
+    case 'sec':
+      return { type: 'time', unit: 's' };
+    // The enum and bitmask readers compare with ngx_strcasecmp: any case.
+    case 'enum':
+      return record.values ? { type: 'enum', values: record.values } : null;
+    case 'bitmask':
+      return record.values ? { type: 'bitmask', values: record.values, flags: (record.masks ?? []).map((m) => m.split('|').map((f) => f.trim())) } : null;
+    default:
+      return null;
+  }
+}
 
 class BuildProfile implements Profile {
   readonly version: string;

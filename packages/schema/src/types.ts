@@ -35,12 +35,17 @@ export type ValueType =
   | { type: 'time'; unit: 'ms' | 's' }
   | { type: 'size' }
   | { type: 'offset' }
-  | { type: 'number' }
+  /** Digits only; `min`/`max` when the module bounds it (ngx_conf_check_num_bounds, e.g. gzip_comp_level 1..9). */
+  | { type: 'number'; min?: number; max?: number }
   | { type: 'flag' }
   /** One keyword; matched case-insensitively unless `caseSensitive`. */
   | { type: 'enum'; values: string[]; caseSensitive?: boolean }
-  /** A set of keywords (imap_auth, ssl_protocols): unknown → error, repeated → warning. */
-  | { type: 'bitmask'; values: string[] }
+  /**
+   * A set of keywords (imap_auth, ssl_protocols): unknown → error, repeated → warning. `flags`,
+   * when known, gives each word's mask flags: a word repeats another when they share one
+   * (userid_flags samesite=strict and samesite=lax both set the samesite flag).
+   */
+  | { type: 'bitmask'; values: string[]; flags?: string[][] }
   | { type: 'string' }
   | { type: 'path' }
   /** Checked by a dedicated rule in the checker (listen, resolver, auth_http, ...). */
@@ -98,6 +103,8 @@ export interface DirectiveSpec {
   since?: string;
   removedIn?: string;
   deprecatedIn?: string;
+  /** nginx warns at start-up that the directive is deprecated in favour of this one (ngx_conf_deprecated). */
+  replacedBy?: string;
   /**
    * Version-specific forms: e.g. proxy_protocol is a flag before 1.31.4 and an enum from then.
    * The entry whose range contains the checked version overrides arity/value.

@@ -52,6 +52,14 @@ describe('extract-commands', () => {
     expect(byName('demo_flag')!.cond).toBeUndefined();
   });
 
+  it("reads what a standard reader's post table adds: enum and bitmask words, number bounds, deprecation", () => {
+    expect(byName('demo_mode')).toMatchObject({ slot: 'enum', values: ['off', 'on', 'always'] });
+    expect(byName('demo_mask')).toMatchObject({ slot: 'bitmask', values: ['a', 'b=x', 'b=y'], masks: ['DEMO_A', 'DEMO_B|DEMO_BX', 'DEMO_B|DEMO_BY'] });
+    expect(byName('demo_level')).toMatchObject({ slot: 'num', bounds: [1, 9] });
+    expect(byName('demo_old')).toMatchObject({ slot: 'size', deprecated: { old: 'demo_old', new: 'demo_new' } });
+    expect(byName('demo_timeout')!.values).toBeUndefined();
+  });
+
   it('records which standard value reader a directive uses, and only those', () => {
     expect(byName('demo_timeout')!.slot).toBe('msec');
     expect(byName('demo_flag')!.slot).toBeUndefined();

@@ -10,6 +10,7 @@ import directiveTerminator from './directive-terminator.js';
 import argumentCount from './argument-count.js';
 import duplicateDirective from './duplicate-directive.js';
 import invalidValue from './invalid-value.js';
+import deprecatedDirective from './deprecated-directive.js';
 import listenSyntax from './listen.js';
 import duplicateListen from './duplicate-listen.js';
 import unknownProtocol from './protocol.js';
@@ -49,6 +50,7 @@ export const rules: readonly Rule[] = [
   argumentCount,
   duplicateDirective,
   invalidValue,
+  deprecatedDirective,
   listenSyntax,
   duplicateListen,
   listenParameters,

@@ -52,25 +52,32 @@ module as its standard reader, ngx_conf_set_*_slot, says):
         return;
       }
       case 'bitmask': {
+        // What is set so far in this block: the words' mask flags (the words themselves when
+        // the flags are not known). A word whose flag is already set only warns, as nginx does.
         const seen = bitmaskSeen(entry, ctx.state('invalid-value:bitmask', newBitmaskState));
         for (let i = 0; i < d.argCount; i++) {
           const a = arg(d, i);
-          const word = v.values.find((x) => x.toLowerCase() === a.toLowerCase());
-          if (!word) {
+          const k = v.values.findIndex((x) => x.toLowerCase() === a.toLowerCase());
+          if (k < 0) {
             ctx.report({ entry, message: `invalid value "${a}"`, hint: `expected ${v.values.join(', ')}`, range: d.args[i]!.range });
             return;
           }
-          if (seen.has(word)) {
+          const flags = v.flags?.[k] ?? [v.values[k]!];
+          if (flags.some((f) => seen.has(f))) {
             ctx.report({ entry, message: `duplicate value "${d.argValue(i)}"`, nginxLevel: 'warn', range: d.args[i]!.range, line: d.line });
-          }
-          seen.add(word);
+          } else for (const f of flags) seen.add(f);
         }
         return;
       }
       case 'number': {
-        if (atoi(arg(d, 0)) === null) {
+        const n = atoi(arg(d, 0));
+        if (n === null) {
           // events' worker_connections has a message of its own.
           const message = name === 'worker_connections' ? `invalid number "${arg(d, 0)}"` : `"${name}" directive invalid number`;
+          ctx.report({ entry, message });
+        } else if ((v.min !== undefined && n < BigInt(v.min)) || (v.max !== undefined && n > BigInt(v.max))) {
+          // ngx_conf_check_num_bounds, the module's check after the number is read.
+          const message = v.max === undefined ? `value must be equal to or greater than ${v.min}` : `value must be between ${v.min} and ${v.max}`;
           ctx.report({ entry, message });
         }
         return;
