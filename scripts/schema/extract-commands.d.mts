@@ -18,6 +18,8 @@ export interface ExtractedDirective {
   bounds?: [number, number];
   /** ngx_conf_deprecated: nginx warns that `old` is deprecated in favour of `new`. */
   deprecated?: { old: string; new: string };
+  /** A handler of its own that refuses a second use in the same block ("is duplicate"). */
+  once?: true;
   cond?: string;
   since?: string;
   until?: string;

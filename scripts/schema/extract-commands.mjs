@@ -298,6 +298,8 @@ export function extractTree(root) {
   const texts = listCFiles(path.join(root, 'src')).map((file) => ({ file, text: readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, ' ') }));
   const posts = new Map();
   for (const { text } of texts) for (const [k, v] of parsePostTables(text)) posts.set(k, v);
+  const refusesRepeat = new Set();
+  for (const { text } of texts) for (const h of duplicateCheckingHandlers(text)) refusesRepeat.add(h);
   for (const { file, text } of texts) {
     const defs = parseModules(text);
     if (defs.length === 0) continue;
@@ -332,13 +334,35 @@ export function extractTree(root) {
         if (slot) {
           d.slot = slot;
           Object.assign(d, postOf(slot, e.post, posts));
-        }
+        } else if (refusesRepeat.has(e.handler)) d.once = true;
         if (e.cond.length) d.cond = e.cond.join(' && ');
         directives.push(d);
       }
     }
   }
   return { version, modules, directives };
+}
+
+/**
+ * Handlers of their own that begin by refusing a second use in the same block, as the
+ * standard readers do: the first statement of the function body is
+ *   if (<the field is already set>) { return "is duplicate"; }
+ * (keepalive_timeout, proxy_pass, expires, try_files, ...). A test of "is unset" written as
+ * `== NULL`, `== 0` or `!= 0` is left out: there the field can stay unset after a first use
+ * (proxy_cookie_domain off, then a domain, is the duplicate; two domains are fine).
+ */
+export function duplicateCheckingHandlers(text) {
+  const out = [];
+  const fn = /\nstatic char \*\n(\w+)\(ngx_conf_t \*cf, ngx_command_t \*cmd, void \*conf\)\n\{\n([\s\S]*?)\n\}\n/g;
+  for (const m of text.matchAll(fn)) {
+    const body = m[2];
+    const first = /^[ \t]*(if|for|while|switch|return)\b/m.exec(body);
+    const check = /^[ \t]*if \(([^\n]*)\) \{\n[ \t]*return "is duplicate";\n[ \t]*\}/m.exec(body);
+    if (!first || !check || first.index !== check.index) continue;
+    if (/==\s*(NULL|0)\b|!=\s*0\b/.test(check[1])) continue;
+    out.push(m[1]);
+  }
+  return out;
 }
 
 /** What a standard reader's post argument adds to the record: `values`, `masks`, `bounds` or `deprecated`. */
@@ -366,7 +390,7 @@ function withGitTree(gitDir, ref, fn) {
 /** Merges per-version tables into records with since/until ranges. */
 export function merge(trees) {
   const versions = trees.map((t) => t.version);
-  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.slot, d.values, d.masks, d.bounds, d.deprecated, d.cond]);
+  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.slot, d.values, d.masks, d.bounds, d.deprecated, d.once, d.cond]);
   const seen = new Map(); // key → { record, present: boolean[] }
   trees.forEach((t, i) => {
     for (const d of t.directives) {

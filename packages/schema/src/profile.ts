@@ -36,6 +36,8 @@ export interface CommandRecord {
   bounds?: [number, number];
   /** ngx_conf_deprecated: the directive nginx says to use instead. */
   deprecated?: { old: string; new: string };
+  /** A handler of its own that refuses a second use in the same block ("is duplicate"). */
+  once?: true;
   /** Preprocessor condition the entry is compiled under, e.g. `(NGX_HTTP_SSL)`. */
   cond?: string;
   since?: string;
@@ -167,6 +169,7 @@ function specOf(record: CommandRecord, version: string): DirectiveSpec {
     // the bitmask one, which adds the words to those already set.
     spec.repeat = record.slot === 'bitmask' ? 'or' : 'error';
   }
+  if (record.once) spec.repeat = 'error';
   if (record.deprecated) spec.replacedBy = record.deprecated.new;
   return spec;
 }

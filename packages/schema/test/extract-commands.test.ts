@@ -60,6 +60,13 @@ describe('extract-commands', () => {
     expect(byName('demo_timeout')!.values).toBeUndefined();
   });
 
+  it('marks handlers of their own that begin by refusing a second use, and only those', () => {
+    expect(byName('demo_once')!.once).toBe(true);
+    // "== NULL" tests a field a first use may leave unset: not a plain "once per block".
+    expect(byName('demo_off_then_once')!.once).toBeUndefined();
+    expect(byName('demo_flag')!.once).toBeUndefined();
+  });
+
   it('records which standard value reader a directive uses, and only those', () => {
     expect(byName('demo_timeout')!.slot).toBe('msec');
     expect(byName('demo_flag')!.slot).toBeUndefined();

@@ -14,7 +14,10 @@ export default defineRule({
     fixable: true,
     docs: `Most directives may be set once per level: a second \`timeout\` in the same \`server {}\` is
 \`"timeout" directive is duplicate\`. Setting a value in \`mail {}\` and again in a \`server {}\` is
-fine (the server's wins). List directives (capabilities, \`ssl_certificate\`, \`auth_http_header\`)
+fine (the server's wins). The same holds in every module: directives read by nginx's standard
+readers (\`sendfile\`, \`keepalive_requests\`, \`proxy_read_timeout\` ...) and those whose own handler
+refuses a second use (\`keepalive_timeout\`, \`proxy_pass\`, \`try_files\`, \`expires\`, \`resolver\`,
+\`http {}\` ...). List directives (capabilities, \`ssl_certificate\`, \`auth_http_header\`)
 append instead; \`auth_http\` and \`protocol\` silently take the last value.
 When both statements are identical, \`--fix\` removes the second.`,
   },
