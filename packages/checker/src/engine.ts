@@ -87,21 +87,30 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
     return [...generalValueRules, ...specific].sort((a, b) => ruleIndex.get(a)! - ruleIndex.get(b)!);
   };
   const dispatch = new Map<string, Rule[]>();
-  for (const entry of walked.all) {
+  // Indexed loops on this path: it runs for every statement and every rule, and a for...of
+  // allocates an iterator result per step unless V8's optimizing compiler removes it (the
+  // one-shot commands run most inputs without it: heap-tuning.ts).
+  const all = walked.all;
+  for (let i = 0; i < all.length; i++) {
+    const entry = all[i]!;
     if (!entry.context || !entry.directive.name) continue;
-    for (const rule of statementRules) {
+    let invalid = false;
+    for (let r = 0; r < statementRules.length; r++) {
+      const rule = statementRules[r]!;
       currentRule = rule;
       reportedForStatement = false;
       rule.directive!(entry, ctx);
       if (reportedForStatement) {
         ctx.invalid.add(entry);
+        invalid = true;
         break;
       }
     }
-    if (ctx.invalid.has(entry)) continue;
+    if (invalid) continue;
     let valueRules = dispatch.get(entry.directive.name);
     if (!valueRules) dispatch.set(entry.directive.name, (valueRules = valueRulesFor(entry.directive.name)));
-    for (const rule of valueRules) {
+    for (let r = 0; r < valueRules.length; r++) {
+      const rule = valueRules[r]!;
       currentRule = rule;
       rule.directive!(entry, ctx);
     }

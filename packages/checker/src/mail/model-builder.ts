@@ -38,6 +38,13 @@ const PAGE = 4096;
 
 type Reader<T> = (entries: Entry[]) => T;
 
+/** A statement's argument values from `from` on (as C strings unless `c` is false), read without word objects. */
+function values(e: Entry, from: number, c = true): string[] {
+  const d = e.directive;
+  const out: string[] = [];
+  for (let i = from; i < d.argCount; i++) out.push(c ? cstr(d.argValue(i)) : d.argValue(i));
+  return out;
+}
 const arg0 = (e: Entry) => (e.directive.argCount ? cstr(e.directive.argValue(0)) : '');
 const last = <T>(read: (e: Entry) => T): Reader<T> => (entries) => read(entries[entries.length - 1]!);
 const ms: Reader<number> = last((e) => Number(timeMs(arg0(e)) ?? 0n));
@@ -47,7 +54,7 @@ const num: Reader<number> = last((e) => Number(atoi(arg0(e)) ?? 0n));
 const onOff: Reader<boolean> = last((e) => flag(arg0(e)) ?? false);
 const str: Reader<string> = last(arg0);
 const lower: Reader<string> = last((e) => arg0(e).toLowerCase());
-const words: Reader<string[]> = (entries) => entries.flatMap((e) => e.directive.args.map((a) => cstr(a.value)));
+const words: Reader<string[]> = (entries) => entries.flatMap((e) => values(e, 0));
 const pairs: Reader<[string, string][]> = (entries) => entries.map((e) => [cstr(e.directive.argValue(0)), cstr(e.directive.argValue(1))]);
 const methodSet: Reader<string[]> = (entries) => {
   const out: string[] = [];
@@ -64,9 +71,9 @@ const protocolSet: Reader<string[]> = (entries) => {
   return out;
 };
 const errorLogs: Reader<ErrorLogValue[]> = (entries) =>
-  entries.map((e) => ({ target: arg0(e), level: e.directive.args.slice(1).map((a) => a.value).join(' ') || 'error' }));
+  entries.map((e) => ({ target: arg0(e), level: values(e, 1, false).join(' ') || 'error' }));
 const resolver: Reader<ResolverValue | null> = last((e) => {
-  const args = e.directive.args.map((a) => cstr(a.value));
+  const args = values(e, 0);
   if (args[0] === 'off') return null;
   const value: ResolverValue = { servers: [], valid: null, ipv4: true, ipv6: true };
   for (const a of args) {
@@ -228,7 +235,9 @@ class LazySettings {
   }
   compute(key: keyof ServerSettings): Setting<unknown> {
     let mine: Entry[] | undefined;
-    for (const e of this.#own) if (e.directive.name === key) (mine ??= []).push(e);
+    // Indexed: this runs for each setting read of each server (see engine.ts on for...of).
+    const own = this.#own;
+    for (let i = 0; i < own.length; i++) if (own[i]!.directive.name === key) (mine ??= []).push(own[i]!);
     if (mine) {
       const last = mine[mine.length - 1]!;
       return { value: SETTINGS[key].read(mine), origin: 'server', directive: last.directive, file: last.file };

@@ -36,15 +36,16 @@ debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\`, \`
     }
     let normal: string | null = null;
     let sawDebugMask = false;
-    for (const a of d.args.slice(1)) {
-      const v = cstr(a.value);
+    // Values read without word objects; a word's range only when it is reported.
+    for (let i = 1; i < d.argCount; i++) {
+      const v = cstr(d.argValue(i));
       if (LEVELS.includes(v)) {
-        if (normal || sawDebugMask) return ctx.report({ entry, message: `duplicate log level "${v}"`, range: a.range, line: d.line });
+        if (normal || sawDebugMask) return ctx.report({ entry, message: `duplicate log level "${v}"`, range: d.args[i]!.range, line: d.line });
         normal = v;
       } else if (DEBUG_MASKS.includes(v) && !normal) {
         sawDebugMask = true;
       } else {
-        return ctx.report({ entry, message: `invalid log level "${v}"`, range: a.range, line: d.line });
+        return ctx.report({ entry, message: `invalid log level "${v}"`, range: d.args[i]!.range, line: d.line });
       }
     }
   },
