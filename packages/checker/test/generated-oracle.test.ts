@@ -90,6 +90,33 @@ const mainItem = pick(
 const eventsItem = pick('', 'worker_connections 1024;', 'worker_connections 0;', 'worker_connections x;', 'use epoll;', 'use kqueue;', 'use poll;', 'multi_accept on;', 'accept_mutex off;', 'accept_mutex_delay 500ms;', 'debug_connection 127.0.0.1;', 'debug_connection localhost;', 'debug_connection 1.2.3.4/33;', 'debug_connection 127.1;', 'debug_connection ::1/129;', 'debug_connection 10.0.0.1/8;', 'debug_connection unix:;', 'use select;', 'use /dev/poll;', 'worker_aio_requests 32;', 'use epoll; use poll;', 'worker_connections 1; worker_connections 2;');
 const topLevel = fc.tuple(mainItem, eventsItem).map(([m, e]) => [m, `events { ${e} }`, 'mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''].join('\n'));
 
+/**
+ * Two http statements in a location (the second in a nested location, or beside the first, so
+ * repeats meet "is duplicate" or pass), or one stream statement: directives whose checks are
+ * read from nginx's sources — enum and bitmask words, number bounds, handlers that refuse a
+ * second use, the standard readers, deprecations.
+ */
+const httpItem = pick(
+  'lingering_close always;', 'lingering_close sometimes;', 'lingering_close ON;', 'server_tokens build;', 'satisfy any;', 'satisfy none;', 'if_modified_since before;', 'gzip_http_version 1.2;',
+  'proxy_next_upstream error timeout;', 'proxy_next_upstream error Error;', 'proxy_next_upstream http_999;', 'proxy_next_upstream off;', 'gzip_proxied any expired;', 'gzip_proxied nope;',
+  'userid_flags samesite=strict samesite=lax;', 'userid_flags httponly secure;', 'keepalive_disable msie6 none;', 'ssl_protocols TLSv1.2 TLSv1.3;', 'proxy_cache_methods GET post;', 'proxy_cache_methods PUT;',
+  'gzip_comp_level 1;', 'gzip_comp_level 10;', 'gzip_comp_level 0;', 'gzip_comp_level x;', 'limit_req_status 503;', 'limit_req_status 200;', 'limit_conn_status 600;',
+  'keepalive_timeout 60s;', 'keepalive_timeout 60s 50s;', 'expires 1h;', 'expires off;', 'try_files $uri =404;', 'directio 4m;', 'directio off;', 'open_file_cache off;',
+  'resolver 127.0.0.1;', 'internal;', 'sendfile on;', 'sendfile maybe;', 'client_max_body_size 10m;', 'client_max_body_size 10x;', 'proxy_read_timeout 90;', 'proxy_read_timeout 1y;',
+  'keepalive_requests 1k;', 'proxy_http_version 2;', 'proxy_http_version 1.1;', 'charset utf-8;', 'proxy_store on;', 'proxy_cache_key $uri;',
+);
+const streamItem = pick(
+  'proxy_downstream_buffer 16k;', 'proxy_upstream_buffer 16x;', 'proxy_ssl_protocols TLSv1.2 tlsv1.2;', 'proxy_ssl_protocols SSLv4;', 'limit_conn_log_level warn;', 'limit_conn_log_level loud;',
+  'proxy_timeout 10m;', 'proxy_timeout 10q;', 'resolver 127.0.0.1; resolver 127.0.0.1;', 'proxy_bind 127.0.0.1;', 'proxy_buffer_size 16k; proxy_buffer_size 16k;', 'tcp_nodelay off;',
+);
+const MAIL_OK = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
+const otherModules = fc.oneof(
+  fc.tuple(httpItem, httpItem, fc.boolean()).map(([a, b, nested]) =>
+    ['events {}', 'http {', '    server {', '        listen 8080;', '        location / {', `            ${a}`, nested ? `            location /a { ${b} }` : `            ${b}`, '        }', '    }', '}', ...MAIL_OK].join('\n'),
+  ),
+  streamItem.map((a) => ['events {}', 'stream {', '    server {', '        listen 12345;', '        proxy_pass 127.0.0.1:1;', `        ${a}`, '    }', '}', ...MAIL_OK].join('\n')),
+);
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-gen-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -128,6 +155,12 @@ describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx
   it('on 300 single statements in a valid server (fixed seed)', () => {
     const { failing, mismatches } = compare('single', fc.sample(single, { numRuns: 300, seed }));
     // Both kinds must be there for the comparison to mean something.
+    expect(failing).toBeGreaterThan(50);
+    expect(failing).toBeLessThan(250);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+  it('on 300 http and stream statements whose checks come from nginx sources (fixed seed)', () => {
+    const { failing, mismatches } = compare('modules', fc.sample(otherModules, { numRuns: 300, seed }));
     expect(failing).toBeGreaterThan(50);
     expect(failing).toBeLessThan(250);
     expect(mismatches.slice(0, 5)).toEqual([]);
