@@ -4,6 +4,7 @@
  * @mailconf/schema; this module only adapts their results.
  */
 import * as schema from '@mailconf/schema';
+import type { ValueType } from '@mailconf/schema';
 
 /** ngx_atoi: digits only, up to 2^63-1. */
 export function atoi(s: string): bigint | null {
@@ -33,4 +34,25 @@ export function timeSec(s: string): bigint | null {
 
 export function flag(s: string): boolean | null {
   return schema.parseFlag(s);
+}
+
+/**
+ * A one-word value as the directive's standard reader reads it: the number, size, offset,
+ * time or flag, null when the reader refuses it, undefined for value types read otherwise.
+ */
+export function readScalar(v: ValueType, s: string): bigint | boolean | null | undefined {
+  switch (v.type) {
+    case 'number':
+      return atoi(s);
+    case 'size':
+      return size(s);
+    case 'offset':
+      return offset(s);
+    case 'time':
+      return v.unit === 'ms' ? timeMs(s) : timeSec(s);
+    case 'flag':
+      return flag(s);
+    default:
+      return undefined;
+  }
 }

@@ -1,7 +1,6 @@
-import type { ValueType } from '@mailconf/schema';
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
-import { atoi, flag, offset, size, timeMs, timeSec } from '../values.js';
+import { readScalar } from '../values.js';
 
 /**
  * Directives nginx still reads but warns about at start-up (ngx_conf_deprecated): the stream
@@ -23,7 +22,7 @@ time it starts with such a directive: \`proxy_downstream_buffer\` and \`proxy_up
   directive(entry, ctx) {
     const spec = entry.spec;
     if (!spec?.replacedBy || entry.directive.argCount === 0) return;
-    if (spec.value && !reads(spec.value, cstr(entry.directive.argValue(0)))) return;
+    if (spec.value && readScalar(spec.value, cstr(entry.directive.argValue(0))) === null) return;
     const d = entry.directive;
     ctx.report({
       entry,
@@ -32,21 +31,3 @@ time it starts with such a directive: \`proxy_downstream_buffer\` and \`proxy_up
     });
   },
 });
-
-/** Whether the directive's standard reader accepts the value (its own error comes first otherwise). */
-function reads(v: ValueType, s: string): boolean {
-  switch (v.type) {
-    case 'size':
-      return size(s) !== null;
-    case 'offset':
-      return offset(s) !== null;
-    case 'number':
-      return atoi(s) !== null;
-    case 'flag':
-      return flag(s) !== null;
-    case 'time':
-      return (v.unit === 'ms' ? timeMs(s) : timeSec(s)) !== null;
-    default:
-      return true;
-  }
-}

@@ -2,7 +2,7 @@ import type { ValueType } from '@mailconf/schema';
 import { defineRule } from '../rule.js';
 import { removeStatementFix } from '../fixes.js';
 import { cstr } from '../mail/listen.js';
-import { atoi, flag, size, timeMs, timeSec } from '../values.js';
+import { readScalar } from '../values.js';
 import type { Entry } from '../walk.js';
 import type { RuleContext } from '../rule.js';
 
@@ -77,19 +77,11 @@ function canonical(v: ValueType): ((s: string) => string | null) | null {
 const readers = new WeakMap<ValueType, ((s: string) => string | null) | null>();
 
 function makeCanonical(v: ValueType): ((s: string) => string | null) | null {
-  const str = (x: bigint | boolean | null) => (x === null ? null : String(x));
-  switch (v.type) {
-    case 'time':
-      return (s) => str(v.unit === 'ms' ? timeMs(s) : timeSec(s));
-    case 'size':
-      return (s) => str(size(s));
-    case 'number':
-      return (s) => str(atoi(s));
-    case 'flag':
-      return (s) => str(flag(s));
-    case 'enum':
-      return (s) => (v.caseSensitive ? s : s.toLowerCase());
-    default:
-      return null;
-  }
+  if (v.type === 'enum') return (s) => (v.caseSensitive ? s : s.toLowerCase());
+  // Offsets are not compared (no mail directive has one).
+  if (v.type !== 'time' && v.type !== 'size' && v.type !== 'number' && v.type !== 'flag') return null;
+  return (s) => {
+    const x = readScalar(v, s);
+    return x === null || x === undefined ? null : String(x);
+  };
 }
