@@ -8,7 +8,7 @@
  * position; `order` keeps nginx's reading order so the one `nginx -t` would print is known.
  */
 import { startOffset, type ConfigSet, type Range } from '@mailconf/syntax';
-import { getProfile, NEWEST_VERSION, type ContextId } from '@mailconf/schema';
+import { getProfile, NEWEST_VERSION, type ContextId, type DirectiveSpec } from '@mailconf/schema';
 import { compareByPosition, type Diagnostic } from './diagnostic.js';
 import { buildModel } from './mail/model-builder.js';
 import type { MailModel } from './model.js';
@@ -80,13 +80,15 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
     for (const n of r.names) valueRulesByName.set(n, [...(valueRulesByName.get(n) ?? []), r]);
   }
   const ruleIndex = new Map(ruleList.map((r, i) => [r, i]));
-  const valueRulesFor = (name: string): Rule[] => {
+  const valueRulesFor = (name: string, spec: DirectiveSpec | null, context: ContextId | null): Rule[] => {
     const specific = valueRulesByName.get(name);
-    if (!specific) return generalValueRules;
+    const list = specific ? [...generalValueRules, ...specific].sort((a, b) => ruleIndex.get(a)! - ruleIndex.get(b)!) : generalValueRules;
     // Keep the list order: it is nginx's order of checks.
-    return [...generalValueRules, ...specific].sort((a, b) => ruleIndex.get(a)! - ruleIndex.get(b)!);
+    return list.filter((r) => !r.appliesTo || r.appliesTo(spec, context));
   };
-  const dispatch = new Map<string, Rule[]>();
+  // The value rules of a statement depend on its name, spec and context only: decided once
+  // for each (statements with a spec are keyed by it, the others by name).
+  const dispatch = new Map<DirectiveSpec | string, Map<ContextId | null, Rule[]>>();
   // Indexed loops on this path: it runs for every statement and every rule, and a for...of
   // allocates an iterator result per step unless V8's optimizing compiler removes it (the
   // one-shot commands run most inputs without it: heap-tuning.ts).
@@ -107,8 +109,11 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
       }
     }
     if (invalid) continue;
-    let valueRules = dispatch.get(entry.directive.name);
-    if (!valueRules) dispatch.set(entry.directive.name, (valueRules = valueRulesFor(entry.directive.name)));
+    const key = entry.spec ?? entry.directive.name;
+    let byContext = dispatch.get(key);
+    if (!byContext) dispatch.set(key, (byContext = new Map()));
+    let valueRules = byContext.get(entry.context);
+    if (!valueRules) byContext.set(entry.context, (valueRules = valueRulesFor(entry.directive.name, entry.spec, entry.context)));
     for (let r = 0; r < valueRules.length; r++) {
       const rule = valueRules[r]!;
       currentRule = rule;

@@ -4,7 +4,7 @@
  * rules/; rules/index.ts lists them in the order nginx applies its checks.
  */
 import type { ConfigSet, Range } from '@mailconf/syntax';
-import type { Profile } from '@mailconf/schema';
+import type { ContextId, DirectiveSpec, Profile } from '@mailconf/schema';
 import type { Diagnostic, Fix, Severity } from './diagnostic.js';
 import type { MailModel } from './model.js';
 import type { Entry, WalkResult } from './walk.js';
@@ -68,6 +68,12 @@ export interface Rule {
   /** The directive names the `directive` visitor is about; it is called only for those (all when absent). */
   names?: readonly string[];
   directive?(entry: Entry, ctx: RuleContext): void;
+  /**
+   * Whether `directive` can have anything to say about statements this spec accepts in this
+   * context (value rules). The engine asks once per spec and context and then calls the rule
+   * only for those statements, instead of for every statement of a file. Absent: always.
+   */
+  appliesTo?(spec: DirectiveSpec | null, context: ContextId | null): boolean;
   /** Runs once after all statements, with the resolved model. */
   config?(ctx: RuleContext): void;
 }

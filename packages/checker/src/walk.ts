@@ -75,7 +75,8 @@ export function walk(set: ConfigSet, profile: Profile, rootContext: ContextId): 
       context: ctx,
       parent: f.parent,
       spec,
-      known: d.name ? profile.isKnown(d.name) : false,
+      // A spec here means the name is known: the lookup is for the rest.
+      known: spec !== null || (d.name ? profile.isKnown(d.name) : false),
       seq: ++seq,
       endSeq: 0,
       // Only blocks get a list of their own: most statements have none.

@@ -240,7 +240,7 @@ class BuildProfile implements Profile {
   allowedIn(name: string, context: ContextId): DirectiveSpec | null {
     // A loop, not find(): this runs for every statement of a file.
     const specs = this.byName.get(name);
-    if (specs) for (const s of specs) if (s.contexts.includes(context)) return s;
+    if (specs) for (let i = 0; i < specs.length; i++) if (specs[i]!.contexts.includes(context)) return specs[i]!;
     return null;
   }
 

@@ -143,6 +143,8 @@ class SyntaxDirective implements Directive {
   readonly #count: number;
   #nameWord: Word | null | undefined;
   #args: Word[] | undefined;
+  /** A plain field, not a getter: the checker reads it for every statement, many times. */
+  readonly argCount: number;
   constructor(
     words: StatementWords,
     at: number,
@@ -159,6 +161,7 @@ class SyntaxDirective implements Directive {
     this.#words = words;
     this.#at = at;
     this.#count = count;
+    this.argCount = count > 0 ? count - 1 : 0;
   }
   get nameWord(): Word | null {
     if (this.#nameWord === undefined) this.#nameWord = this.#count ? this.#words.word(this.#at) : null;
@@ -172,9 +175,6 @@ class SyntaxDirective implements Directive {
       this.#args = args;
     }
     return this.#args;
-  }
-  get argCount(): number {
-    return this.#count > 0 ? this.#count - 1 : 0;
   }
   argValue(i: number): string {
     if (i < 0 || i >= this.argCount) throw new RangeError(`argument ${i} of ${this.argCount}`);

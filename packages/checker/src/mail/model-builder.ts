@@ -176,6 +176,18 @@ const SETTINGS: Record<keyof ServerSettings, SettingSpec> = {
 
 export const SETTING_NAMES = Object.keys(SETTINGS) as (keyof ServerSettings)[];
 
+/**
+ * The walk entry of each server the model was built from: the rules that look at a server's
+ * statements (in the walk's terms: children, reading order) find them here instead of
+ * indexing the whole walk again.
+ */
+const entriesOfModel = new WeakMap<MailModel, Entry[]>();
+
+/** The walk entries of a model's servers, by server index. */
+export function serverEntries(model: MailModel): readonly Entry[] | undefined {
+  return entriesOfModel.get(model);
+}
+
 export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile, version: string, invalid: Set<Entry>): MailModel {
   void set;
   void profile;
@@ -193,19 +205,23 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
   }
 
   const servers: ServerModel[] = [];
+  const serverEntryList: Entry[] = [];
   const shared = new SharedSettings(byName(mailLevel), version);
   for (const s of mailLevel) {
     if (s.directive.name !== 'server' || !s.directive.block || s.context !== 'mail') continue;
     servers.push(buildServer(s, servers.length, shared, version, valid));
+    serverEntryList.push(s);
   }
 
-  return {
+  const model: MailModel = {
     nginxVersion: version,
     main: buildMain(rootContext === 'main' ? roots : [], valid),
     mail: mail?.directive ?? null,
     servers,
     sockets: buildSockets(servers),
   };
+  entriesOfModel.set(model, serverEntryList);
+  return model;
 }
 
 /**
@@ -300,13 +316,22 @@ const NONE: Entry[] = [];
 
 function buildServer(s: Entry, index: number, shared: SharedSettings, version: string, valid: (e: Entry) => boolean): ServerModel {
   // Most servers have no invalid statement: their list is used as it is.
-  const own = s.children.every(valid) ? s.children : s.children.filter(valid);
+  const own = allValid(s.children, valid) ? s.children : s.children.filter(valid);
   const settings = lazySettings(own, shared);
 
+  // One pass over the server's statements (indexed: this runs for every statement of every server).
   const listens: ListenModel[] = [];
   let inferred: { protocol: MailProtocol; listen: ListenModel } | null = null;
-  for (const e of own) {
-    if (e.directive.name !== 'listen' || !e.directive.argCount) continue;
+  let explicit: MailProtocol | null = null;
+  for (let i = 0; i < own.length; i++) {
+    const e = own[i]!;
+    const name = e.directive.name;
+    if (name === 'protocol') {
+      const p = arg0(e);
+      if (p === 'imap' || p === 'pop3' || p === 'smtp') explicit = p;
+      continue;
+    }
+    if (name !== 'listen' || !e.directive.argCount) continue;
     const r = parseListen(e.directive.args, version);
     if (!r.ok) continue;
     const v = r.value;
@@ -331,10 +356,8 @@ function buildServer(s: Entry, index: number, shared: SharedSettings, version: s
     if (!inferred && p && listens[first]) inferred = { protocol: p, listen: listens[first] };
   }
 
-  const protocols = own.filter((e) => e.directive.name === 'protocol' && ['imap', 'pop3', 'smtp'].includes(arg0(e)));
-  const explicit = protocols.length ? (arg0(protocols[protocols.length - 1]!) as MailProtocol) : null;
   const st = settings;
-  const sslMode: ServerModel['sslMode'] = listens.some((l) => l.ssl)
+  const sslMode: ServerModel['sslMode'] = anySsl(listens)
     ? 'listen ... ssl'
     : !atLeast(version, '1.25.1') && st.ssl.value
       ? 'ssl'
@@ -352,6 +375,16 @@ function buildServer(s: Entry, index: number, shared: SharedSettings, version: s
     settings: st,
     sslMode,
   };
+}
+
+function allValid(entries: readonly Entry[], valid: (e: Entry) => boolean): boolean {
+  for (let i = 0; i < entries.length; i++) if (!valid(entries[i]!)) return false;
+  return true;
+}
+
+function anySsl(listens: readonly ListenModel[]): boolean {
+  for (let i = 0; i < listens.length; i++) if (listens[i]!.ssl) return true;
+  return false;
 }
 
 function buildMain(roots: Entry[], valid: (e: Entry) => boolean): MainSettings {

@@ -19,6 +19,7 @@ time it starts with such a directive: \`proxy_downstream_buffer\` and \`proxy_up
 \`stream\` are read as \`proxy_buffer_size\`. Replace them; a later nginx may drop the old name.`,
   },
   stage: 'value',
+  appliesTo: (spec) => !!spec?.replacedBy,
   directive(entry, ctx) {
     const spec = entry.spec;
     if (!spec?.replacedBy || entry.directive.argCount === 0) return;

@@ -22,11 +22,10 @@ append instead; \`auth_http\` and \`protocol\` silently take the last value.
 When both statements are identical, \`--fix\` removes the second.`,
   },
   stage: 'value',
+  appliesTo: (spec) => spec?.repeat === 'error',
   directive(entry, ctx) {
     if (!entry.spec || entry.spec.repeat !== 'error') return;
-    const seen = ctx.state('duplicate-directive', newLevels);
-    let level = seen.get(entry.parent);
-    if (!level) seen.set(entry.parent, (level = new Map()));
+    const level = ctx.state('duplicate-directive', newLevels).enter(entry.parent);
     const d = entry.directive;
     const first = level.get(d.name);
     if (!first) {
@@ -50,7 +49,36 @@ function sameValues(a: Directive, b: Directive): boolean {
   return true;
 }
 
+/**
+ * The names set so far in each block that is still open. Statements come in reading order
+ * (depth first), so the blocks still open are the current block and its ancestors: a block
+ * that is neither has ended, and its names are dropped then instead of kept to the end of the
+ * run (a large file has thousands of blocks). Their maps are reused.
+ */
+class OpenLevels {
+  readonly #blocks: (Entry | null)[] = [];
+  readonly #names: Map<string, Entry>[] = [];
+  #depth = 0;
+
+  enter(block: Entry | null): Map<string, Entry> {
+    const top = this.#depth - 1;
+    if (top >= 0 && this.#blocks[top] === block) return this.#names[top]!;
+    while (this.#depth > 0 && !encloses(this.#blocks[this.#depth - 1]!, block)) this.#names[--this.#depth]!.clear();
+    if (this.#depth > 0 && this.#blocks[this.#depth - 1] === block) return this.#names[this.#depth - 1]!;
+    const at = this.#depth++;
+    this.#blocks[at] = block;
+    return (this.#names[at] ??= new Map());
+  }
+}
+
+/** Whether `outer` is `inner` or one of its enclosing blocks (null: the top level, which encloses all). */
+function encloses(outer: Entry | null, inner: Entry | null): boolean {
+  if (outer === null) return true;
+  for (let e = inner; e; e = e.parent) if (e === outer) return true;
+  return false;
+}
+
 /** Module-level, so the hot path does not make a closure per statement. */
-function newLevels(): Map<Entry | null, Map<string, Entry>> {
-  return new Map();
+function newLevels(): OpenLevels {
+  return new OpenLevels();
 }

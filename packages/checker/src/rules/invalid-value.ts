@@ -27,6 +27,7 @@ module as its standard reader, ngx_conf_set_*_slot, says):
   milliseconds refuse \`y\` and \`M\`, those kept in seconds refuse \`ms\`.`,
   },
   stage: 'value',
+  appliesTo: (spec) => !!spec?.value,
   directive(entry, ctx) {
     const spec = entry.spec;
     const v = spec?.value;

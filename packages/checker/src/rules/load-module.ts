@@ -13,6 +13,7 @@ export default defineRule({
 module may be loaded once.`,
   },
   stage: 'value',
+  appliesTo: (_spec, context) => context === 'main',
   directive(entry, ctx) {
     const d = entry.directive;
     if (entry.context !== 'main') return;

@@ -1,4 +1,7 @@
 import { defineRule } from '../rule.js';
+import type { ListenModel, MailProtocol } from '../model.js';
+
+const PROTOCOL_NAMES: Record<MailProtocol, string> = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
 
 /** Lint: passwords in the clear. */
 export default defineRule({
@@ -21,14 +24,23 @@ anyone on the path reads them. Use \`starttls only\` (clients must upgrade befor
       if (server.protocol === 'smtp' && methods.length === 1 && methods[0] === 'none') continue;
       const plaintext = server.protocol === 'imap' || server.protocol === 'pop3' || methods.some((m) => m === 'plain' || m === 'login');
       if (!plaintext) continue;
-      const allTls = server.listens.every((l) => l.ssl) || s.starttls.value === 'only';
-      if (allTls) continue;
-      const clear = server.listens.filter((l) => !l.ssl);
-      const at = clear[0]!.directive;
+      const starttls = s.starttls.value;
+      if (starttls === 'only') continue;
+      // The listens without ssl, as "a, b": indexed and without closures, as this runs per server.
+      let first: ListenModel | null = null;
+      let where = '';
+      for (let i = 0; i < server.listens.length; i++) {
+        const l = server.listens[i]!;
+        if (l.ssl) continue;
+        where = first ? `${where}, ${l.address.text}` : l.address.text;
+        first ??= l;
+      }
+      if (!first) continue;
+      const at = first.directive;
       ctx.report({
-        message: `${server.protocol.toUpperCase()} passwords can be sent unencrypted on ${clear.map((l) => l.address.text).join(', ')}`,
-        hint: s.starttls.value === 'on' ? 'use "starttls only" so clients must upgrade first' : 'use "listen ... ssl" or "starttls only"',
-        file: clear[0]!.file,
+        message: `${PROTOCOL_NAMES[server.protocol]} passwords can be sent unencrypted on ${where}`,
+        hint: starttls === 'on' ? 'use "starttls only" so clients must upgrade first' : 'use "listen ... ssl" or "starttls only"',
+        file: first.file,
         line: at.line,
         range: { start: at.range.start, end: (at.terminatorRange ?? at.range).end },
       });

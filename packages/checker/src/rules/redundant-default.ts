@@ -1,4 +1,4 @@
-import type { ValueType } from '@mailconf/schema';
+import type { DirectiveSpec, ValueType } from '@mailconf/schema';
 import { defineRule } from '../rule.js';
 import { removeStatementFix } from '../fixes.js';
 import { cstr } from '../mail/listen.js';
@@ -20,6 +20,7 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
 \`timeout 1m\` repeats the default \`60s\`.`,
   },
   stage: 'value',
+  appliesTo: (spec, context) => !!spec?.value && !!context?.startsWith('mail'),
   directive(entry, ctx) {
     const spec = entry.spec;
     const d = entry.directive;
@@ -31,17 +32,13 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
     let inherited: string | null = null;
     let from = 'its default';
     if (entry.context === 'mail:server') {
-      const last: Entry | undefined = lastAtMailLevel(entry, d.name, ctx);
+      const last = lastAtMailLevel(entry, d.name, ctx);
       if (last) {
-        inherited = canon(cstr(last.directive.argValue(0)));
-        from = `what it inherits from mail {} (line ${last.directive.line})`;
+        inherited = last.canonical ?? null;
+        from = `what it inherits from mail {} (line ${last.entry.directive.line})`;
       }
     }
-    if (inherited === null) {
-      const dflt = spec.default;
-      if (!dflt || /\s/.test(dflt)) return;
-      inherited = canon(dflt);
-    }
+    inherited ??= canonicalDefault(spec, canon);
     if (inherited === null || inherited !== mine) return;
     const file = ctx.set.files.get(entry.file);
     ctx.report({
@@ -52,19 +49,50 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
   },
 });
 
-/** The last one-argument directive of that name in the enclosing mail {} (indexed once per run). */
-function lastAtMailLevel(entry: Entry, name: string, ctx: RuleContext): Entry | undefined {
+interface MailLevelValue {
+  entry: Entry;
+  /** Its value in comparable form (null when it does not read), read on first use. */
+  canonical?: string | null;
+}
+
+/**
+ * The last one-argument directive of that name in the enclosing mail {}, with its value in
+ * comparable form: indexed once per run, as every server statement asks.
+ */
+function lastAtMailLevel(entry: Entry, name: string, ctx: RuleContext): MailLevelValue | undefined {
   const mail = entry.parent?.parent;
   if (!mail) return undefined;
-  const index = ctx.state('redundant-default', () => new Map<Entry, Map<string, Entry>>());
+  const index = ctx.state('redundant-default', newIndex);
   let byName = index.get(mail);
   if (!byName) {
     byName = new Map();
-    for (const e of mail.children) if (e.directive.argCount === 1) byName.set(e.directive.name, e);
+    for (const e of mail.children) if (e.directive.argCount === 1) byName.set(e.directive.name, { entry: e });
     index.set(mail, byName);
   }
-  return byName.get(name);
+  const found = byName.get(name);
+  if (found && found.canonical === undefined) {
+    const canon = found.entry.spec?.value ? canonical(found.entry.spec.value) : null;
+    found.canonical = canon ? canon(cstr(found.entry.directive.argValue(0))) : null;
+  }
+  return found;
 }
+
+function newIndex(): Map<Entry, Map<string, MailLevelValue>> {
+  return new Map();
+}
+
+/** The default in comparable form, once per directive spec (null when there is none or it is several words). */
+function canonicalDefault(spec: DirectiveSpec, canon: (s: string) => string | null): string | null {
+  let v = defaults.get(spec);
+  if (v === undefined) {
+    const dflt = spec.default;
+    v = !dflt || /\s/.test(dflt) ? null : canon(dflt);
+    defaults.set(spec, v);
+  }
+  return v;
+}
+
+const defaults = new WeakMap<DirectiveSpec, string | null>();
 
 /** A comparable form of one value, or null when the kind is not compared. */
 function canonical(v: ValueType): ((s: string) => string | null) | null {

@@ -2,10 +2,11 @@
 import type { ServerModel } from '../model.js';
 import type { RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
+import { serverEntries } from '../mail/model-builder.js';
 
+/** The walk entry of a server of `ctx.model` (its statements, includes expanded, and reading order). */
 export function serverEntry(ctx: RuleContext, server: ServerModel): Entry | undefined {
-  const index = ctx.state('server-entries', () => new Map(ctx.walk.all.filter((e) => e.directive.block).map((e) => [e.directive, e])));
-  return index.get(server.directive);
+  return serverEntries(ctx.model)?.[server.index];
 }
 
 /** The `{` of a server block: where nginx points its post-parse messages (config-checks.md D1, D2, D4). */

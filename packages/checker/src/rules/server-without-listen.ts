@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import type { Entry } from '../walk.js';
 import { serverEntry, serverOpen } from './server-checks-util.js';
 
 /** D1: a mail server with no listen. */
@@ -15,9 +16,13 @@ block ends, at the line of its \`{\`.`,
   config(ctx) {
     for (const server of ctx.model.servers) {
       const entry = serverEntry(ctx, server);
-      const hasListen = entry?.children.some((c) => c.directive.name === 'listen');
-      if (hasListen) continue;
+      if (entry && hasListen(entry.children)) continue;
       ctx.report({ message: 'no "listen" is defined for server', ...serverOpen(ctx, server), order: [entry ? entry.endSeq : 0] });
     }
   },
 });
+
+function hasListen(children: readonly Entry[]): boolean {
+  for (let i = 0; i < children.length; i++) if (children[i]!.directive.name === 'listen') return true;
+  return false;
+}

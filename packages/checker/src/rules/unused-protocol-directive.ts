@@ -26,7 +26,10 @@ inherited by the servers of their protocol.`,
   config(ctx) {
     for (const server of ctx.model.servers) {
       if (!server.protocol) continue;
-      for (const e of serverEntry(ctx, server)?.children ?? []) {
+      const children = serverEntry(ctx, server)?.children ?? [];
+      // Indexed: every statement of every server passes here (see engine.ts on for...of).
+      for (let i = 0; i < children.length; i++) {
+        const e = children[i]!;
         const p = protocolOf(e.directive.name);
         if (!p || p === server.protocol) continue;
         ctx.report({
