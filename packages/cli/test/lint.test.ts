@@ -129,6 +129,23 @@ describe('mailconf lint', () => {
   });
 });
 
+describe('mailconf lint --fix on hand-listed capabilities', () => {
+  it('removes the items nginx adds itself while others remain, and leaves the list alone when none would', async () => {
+    const f = path.join(tmp, 'capabilities.conf');
+    fs.copyFileSync(fx('capabilities.conf'), f);
+    const before = await runCli(['lint', '--nginx-version', '1.22.1', f]);
+    expect(before.out.match(/capability-set-by-nginx/g)).toHaveLength(5);
+    await runCli(['lint', '--fix', '--nginx-version', '1.22.1', f]);
+    const text = fs.readFileSync(f, 'utf8');
+    expect(text).toContain('imap_capabilities IMAP4rev1 IDLE;\n');
+    expect(text).toContain('smtp_capabilities "AUTH PLAIN LOGIN";');
+    expect(text).toContain('imap_capabilities STARTTLS LOGINDISABLED;');
+    const after = await runCli(['lint', '--nginx-version', '1.22.1', f]);
+    expect(after.out.match(/capability-set-by-nginx/g)).toHaveLength(3);
+    if (hasNginx) expect(runOracle([f])[0]!.ok).toBe(true);
+  });
+});
+
 describe('mailconf parse', () => {
   it('crossplane payload with includes and comments', async () => {
     const { out, code } = await runCli(['parse', '--format', 'json', '--comments', fx('with-include.conf')]);

@@ -37,6 +37,7 @@ import weakSslProtocols from './weak-ssl-protocols.js';
 import ipv6onlyNoEffect from './ipv6only-no-effect.js';
 import portProtocolMismatch from './port-protocol-mismatch.js';
 import resolverWithoutValid from './resolver-without-valid.js';
+import capabilitySetByNginx from './capability-set-by-nginx.js';
 import listenWithoutPort from './listen-without-port.js';
 import nulByte from './nul-byte.js';
 import listenParameters from './listen-parameters.js';
@@ -82,6 +83,7 @@ export const rules: readonly Rule[] = [
   nulByte,
   redundantDefault,
   unusedProtocolDirective,
+  capabilitySetByNginx,
 ];
 
 /** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */
