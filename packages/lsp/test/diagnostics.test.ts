@@ -114,7 +114,8 @@ describe('diagnostic fields', () => {
     expect(await client.diagnostics(doc)).toEqual([]);
     doc = await client.replace(doc, doc.text.replace('listen 993 ssl;', 'listen 993;'));
     const after = await client.diagnostics(doc);
-    expect(after.map((d) => d.code)).toEqual(['plaintext-auth-without-tls']);
+    // Port 993 without ssl: passwords in the clear, and clients that start with TLS fail.
+    expect(after.map((d) => d.code)).toEqual(['plaintext-auth-without-tls', 'tls-port-mismatch']);
     await client.close(doc);
   });
 });
@@ -219,7 +220,7 @@ describe('includes', () => {
     expect(await client.diagnostics(common)).toEqual([]);
     const seen = client.published.get(main.uri)!.length;
     // The included file now sets proxy_timeout before nginx.conf does: nginx.conf's own line is the duplicate.
-    common = await client.replace(common, 'auth_http 127.0.0.1:9000/auth;\nproxy_timeout 5m;\n');
+    common = await client.replace(common, 'auth_http 127.0.0.1:9000/auth;\nproxy_timeout 45m;\n');
     const mainAfter = await client.nextDiagnostics(main, seen);
     expect(mainAfter.map(show)).toEqual(['4:5-4:23 error duplicate-directive: "proxy_timeout" directive is duplicate (first set on line 2 of common.conf)']);
     await client.close(common);
@@ -284,7 +285,7 @@ describe('pull diagnostics', () => {
     const before = await pull.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri: main.uri } });
     expect((before as { items: Diagnostic[] }).items).toEqual([]);
     const refreshes = pull.refreshRequests;
-    common = await pull.replace(common, 'auth_http 127.0.0.1:9000/auth;\nproxy_timeout 5m;\n');
+    common = await pull.replace(common, 'auth_http 127.0.0.1:9000/auth;\nproxy_timeout 45m;\n');
     await pull.until(() => pull.refreshRequests > refreshes, 'workspace/diagnostic/refresh');
     const after = await pull.request<DocumentDiagnosticReport>('textDocument/diagnostic', { textDocument: { uri: main.uri }, previousResultId: before.resultId });
     expect((after as { items: Diagnostic[] }).items.map((d) => d.code)).toEqual(['duplicate-directive']);

@@ -88,7 +88,7 @@ describe('inlay hints', () => {
     });
     await client.close(frag);
     const parts = hints[0]!.label as InlayHintLabelPart[];
-    expect(parts.map((p) => p.value).join('')).toBe('inherits: auth_http 127.0.0.1:9000/auth, proxy_timeout 10m');
+    expect(parts.map((p) => p.value).join('')).toBe('inherits: auth_http 127.0.0.1:9000/auth, proxy_timeout 30m');
     expect(parts.slice(1).map((p) => path.relative(fixturesDir, fileURLToPath(p.location!.uri)))).toEqual([
       'workspace/includes/mail.d/common.conf',
       'workspace/includes/nginx.conf',

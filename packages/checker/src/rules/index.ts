@@ -38,6 +38,10 @@ import ipv6onlyNoEffect from './ipv6only-no-effect.js';
 import portProtocolMismatch from './port-protocol-mismatch.js';
 import resolverWithoutValid from './resolver-without-valid.js';
 import capabilitySetByNginx from './capability-set-by-nginx.js';
+import tlsPortMismatch from './tls-port-mismatch.js';
+import proxyTimeoutBelowRfc from './proxy-timeout-below-rfc.js';
+import setRealIpFromNoEffect from './set-real-ip-from-no-effect.js';
+import weakSslCiphers from './weak-ssl-ciphers.js';
 import listenWithoutPort from './listen-without-port.js';
 import nulByte from './nul-byte.js';
 import listenParameters from './listen-parameters.js';
@@ -84,6 +88,10 @@ export const rules: readonly Rule[] = [
   redundantDefault,
   unusedProtocolDirective,
   capabilitySetByNginx,
+  tlsPortMismatch,
+  proxyTimeoutBelowRfc,
+  setRealIpFromNoEffect,
+  weakSslCiphers,
 ];
 
 /** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */
