@@ -234,6 +234,13 @@ class LazySettings {
   readonly #own: Entry[];
   readonly #shared: SharedSettings;
   /**
+   * Which settings the server sets itself, one bit per setting index (two words: there are
+   * fewer than 64), found on the first read. The others are the shared value, with no search.
+   */
+  #ownLow = 0;
+  #ownHigh = 0;
+  #indexed = false;
+  /**
    * Settings read so far, as [key index, setting] pairs: a few per server. Kept here rather
    * than defined as own properties, which would give every server an object shape of its own.
    */
@@ -243,24 +250,47 @@ class LazySettings {
     this.#shared = shared;
   }
   read(index: number): Setting<unknown> {
+    if (!this.#indexed) this.#index();
+    const bit = index < 32 ? (this.#ownLow >>> index) & 1 : (this.#ownHigh >>> (index - 32)) & 1;
+    if (!bit) return this.#shared.at(index);
     const memo = (this.#read ??= []);
     for (let k = 0; k < memo.length; k += 2) if (memo[k] === index) return memo[k + 1] as Setting<unknown>;
-    const value = this.compute(SETTING_NAMES[index]!);
+    const value = this.compute(index);
     memo.push(index, value);
     return value;
   }
-  compute(key: keyof ServerSettings): Setting<unknown> {
-    let mine: Entry[] | undefined;
-    // Indexed: this runs for each setting read of each server (see engine.ts on for...of).
+  #index(): void {
     const own = this.#own;
-    for (let i = 0; i < own.length; i++) if (own[i]!.directive.name === key) (mine ??= []).push(own[i]!);
-    if (mine) {
-      const last = mine[mine.length - 1]!;
-      return { value: SETTINGS[key].read(mine), origin: 'server', directive: last.directive, file: last.file };
+    for (let i = 0; i < own.length; i++) {
+      const k = SETTING_INDEX.get(own[i]!.directive.name);
+      if (k === undefined) continue;
+      if (k < 32) this.#ownLow |= 1 << k;
+      else this.#ownHigh |= 1 << (k - 32);
     }
-    return this.#shared.get(key);
+    this.#indexed = true;
+  }
+  compute(index: number): Setting<unknown> {
+    const key = SETTING_NAMES[index]!;
+    // Indexed: this runs for each setting read of each server (see engine.ts on for...of).
+    // Mostly one statement sets it: the list is made only when there are more.
+    const own = this.#own;
+    let last: Entry | undefined;
+    let mine: Entry[] | undefined;
+    for (let i = 0; i < own.length; i++) {
+      const e = own[i]!;
+      if (e.directive.name !== key) continue;
+      if (last) (mine ??= [last]).push(e);
+      last = e;
+    }
+    if (!last) return this.#shared.at(index);
+    const value = mine ? SETTINGS[key].read(mine) : this.#shared.valueOfOne(key, last);
+    return { value, origin: 'server', directive: last.directive, file: last.file };
   }
 }
+
+/** Setting name → index in SETTING_NAMES. */
+const SETTING_INDEX = new Map(SETTING_NAMES.map((n, i) => [n as string, i]));
+if (SETTING_NAMES.length > 64) throw new Error('LazySettings keeps one bit per setting in two 32-bit words');
 
 (Object.keys(SETTINGS) as (keyof ServerSettings)[]).forEach((key, index) => {
   Object.defineProperty(LazySettings.prototype, key, {
@@ -277,23 +307,43 @@ class LazySettings {
  * default — is the same for every server: computed once and shared (values are immutable).
  */
 class SharedSettings {
-  readonly #values = new Map<string, Setting<unknown>>();
+  readonly #values: (Setting<unknown> | undefined)[] = [];
+  /**
+   * Values of one-statement, one-word settings by their text: a large configuration repeats
+   * `proxy_timeout 10m` in thousands of servers, and reading it once is enough (values are
+   * immutable and shared, as the inherited ones are).
+   */
+  readonly #byText = new Map<string, unknown>();
   constructor(
     private readonly inherited: Map<string, Entry[]>,
     private readonly version: string,
   ) {}
-  get(key: keyof ServerSettings): Setting<unknown> {
-    let v = this.#values.get(key);
+  /** What a server that does not set setting `index` itself gets. */
+  at(index: number): Setting<unknown> {
+    let v = this.#values[index];
     if (!v) {
-      const spec = SETTINGS[key];
+      const key = SETTING_NAMES[index]!;
       const from = this.inherited.get(key) ?? NONE;
       const last = from[from.length - 1];
       v = last
-        ? { value: spec.read(from), origin: 'mail', directive: last.directive, file: last.file }
-        : { value: spec.default(this.version), origin: 'default', directive: null, file: null };
-      this.#values.set(key, v);
+        ? { value: this.valueOf(key, from), origin: 'mail', directive: last.directive, file: last.file }
+        : { value: SETTINGS[key].default(this.version), origin: 'default', directive: null, file: null };
+      this.#values[index] = v;
     }
     return v;
+  }
+  /** The value the statements `from` (in order, all named `key`) give the setting. */
+  valueOf(key: keyof ServerSettings, from: Entry[]): unknown {
+    return from.length === 1 ? this.valueOfOne(key, from[0]!) : SETTINGS[key].read(from);
+  }
+  /** The value one statement gives the setting. */
+  valueOfOne(key: keyof ServerSettings, e: Entry): unknown {
+    const d = e.directive;
+    if (d.argCount !== 1) return SETTINGS[key].read([e]);
+    const text = `${key} ${d.argValue(0)}`;
+    let value = this.#byText.get(text);
+    if (value === undefined && !this.#byText.has(text)) this.#byText.set(text, (value = SETTINGS[key].read([e])));
+    return value;
   }
 }
 
