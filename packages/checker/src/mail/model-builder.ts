@@ -207,7 +207,8 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
   const servers: ServerModel[] = [];
   const serverEntryList: Entry[] = [];
   const shared = new SharedSettings(byName(mailLevel), version);
-  for (const s of mailLevel) {
+  for (let i = 0; i < mailLevel.length; i++) {
+    const s = mailLevel[i]!;
     if (s.directive.name !== 'server' || !s.directive.block || s.context !== 'mail') continue;
     servers.push(buildServer(s, servers.length, shared, version, valid));
     serverEntryList.push(s);
@@ -386,9 +387,9 @@ function buildServer(s: Entry, index: number, shared: SharedSettings, version: s
     if (!r.ok) continue;
     const v = r.value;
     const first = listens.length;
-    for (const address of v.addresses) {
+    for (let k = 0; k < v.addresses.length; k++) {
       listens.push({
-        address,
+        address: v.addresses[k]!,
         wildcard: v.wildcard,
         ssl: v.ssl,
         proxyProtocol: v.proxyProtocol,
@@ -465,8 +466,11 @@ function buildMain(roots: Entry[], valid: (e: Entry) => boolean): MainSettings {
 export function buildSockets(servers: ServerModel[]): SocketModel[] {
   const sockets: SocketModel[] = [];
   const groups = new Map<string, { listen: ListenModel; server: ServerModel }[]>();
-  for (const server of servers) {
-    for (const listen of server.listens) {
+  // Indexed: runs per listen (see engine.ts on for...of).
+  for (let si = 0; si < servers.length; si++) {
+    const server = servers[si]!;
+    for (let li = 0; li < server.listens.length; li++) {
+      const listen = server.listens[li]!;
       const key = listen.address.family === 'unix' ? `unix ${listen.address.host}` : `${listen.address.family} ${listen.address.port}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = []));

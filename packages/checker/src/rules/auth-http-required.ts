@@ -13,7 +13,10 @@ export default defineRule({
 \`auth_http\`, set in the server or in \`mail {}\`.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (server.settings.auth_http.origin !== 'default' || !server.listens.length) continue;
       ctx.report({ message: 'no "auth_http" is defined for server', ...serverOpen(ctx, server), order: postParseOrder(ctx, 'auth_http', server) });
     }

@@ -55,7 +55,10 @@ user cannot read is not a problem. \`data:\` certificates and \`engine:\` keys a
   config(ctx) {
     if (!ctx.options.checkFiles) return;
     const reported = new Set<Entry>();
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (!server.sslMode || !server.listens.length) continue;
       let sub = 2;
       for (const spec of TLS_FILES) {

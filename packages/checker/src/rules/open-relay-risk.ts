@@ -14,7 +14,10 @@ vouched for them. A backend that relays for nginx's address becomes an open rela
 the auth server allows for \`Auth-Method: none\`, or set \`xclient off\`.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (server.protocol !== 'smtp') continue;
       const s = server.settings;
       if (!s.smtp_auth.value.includes('none') || !s.xclient.value) continue;

@@ -16,7 +16,10 @@ anyone on the path reads them. Use \`starttls only\` (clients must upgrade befor
 \`listen ... ssl\` port; \`starttls on\` still lets clients log in unencrypted.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       // `ssl on` (before 1.25.1) makes every listen of the server TLS.
       if (!server.protocol || !server.listens.length || server.sslMode === 'ssl') continue;
       const s = server.settings;

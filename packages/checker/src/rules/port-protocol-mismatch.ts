@@ -14,9 +14,13 @@ wrong protocol — usually a copy-paste slip. nginx does not check this: the fir
 port decides, later ones are ignored, and an explicit \`protocol\` always wins.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (!server.protocol) continue;
-      for (const l of server.listens) {
+      for (let li = 0; li < server.listens.length; li++) {
+        const l = server.listens[li]!;
         const p = WELL_KNOWN_PORTS[l.address.port];
         if (!p || p === server.protocol) continue;
         const d = l.directive;

@@ -27,7 +27,10 @@ POP3 promises 10 minutes (RFC 1939) and SMTP 5 (RFC 5321). Set \`proxy_timeout\`
 that in servers of that protocol.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (!server.protocol || !server.listens.length) continue;
       const setting = server.settings.proxy_timeout;
       const min = MINIMUM[server.protocol];

@@ -14,7 +14,10 @@ export default defineRule({
 block ends, at the line of its \`{\`.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       const entry = serverEntry(ctx, server);
       if (entry && hasListen(entry.children)) continue;
       ctx.report({ message: 'no "listen" is defined for server', ...serverOpen(ctx, server), order: [entry ? entry.endSeq : 0] });

@@ -19,7 +19,10 @@ it reads PROXY headers.`,
     const readsProxyHeader = (s: ServerModel) => s.listens.some((l) => l.proxyProtocol);
     // Servers that inherit mail {}'s value, by the statement that set it.
     const inheritors = new Map<object, ServerModel[]>();
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       const setting = server.settings.set_real_ip_from;
       if (!setting.directive || !setting.value.length || !server.listens.length) continue;
       if (setting.origin === 'server') {
@@ -30,7 +33,7 @@ it reads PROXY headers.`,
       if (!list) inheritors.set(setting.directive, (list = []));
       list.push(server);
     }
-    for (const servers of inheritors.values()) if (!servers.some(readsProxyHeader)) report(servers[0]!);
+    for (const group of inheritors.values()) if (!group.some(readsProxyHeader)) report(group[0]!);
 
     function report(server: ServerModel) {
       const setting = server.settings.set_real_ip_from;

@@ -18,7 +18,10 @@ certificate. \`ssl_verify_client on|optional\` also needs \`ssl_client_certifica
 1.27.2, \`ssl_trusted_certificate\`).`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (!server.sslMode || !server.listens.length) continue;
       const s = server.settings;
       const where = modeLocation(ctx, server);

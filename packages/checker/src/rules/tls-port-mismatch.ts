@@ -28,11 +28,15 @@ when clients cannot connect. Use \`listen 993 ssl\`, and \`starttls on\` (or \`o
 plaintext ports.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (!server.protocol) continue;
       // `ssl on` (before 1.25.1) makes every listen of the server TLS.
       const allTls = server.sslMode === 'ssl';
-      for (const l of server.listens) {
+      for (let li = 0; li < server.listens.length; li++) {
+        const l = server.listens[li]!;
         const port = l.address.port;
         const tls = allTls || l.ssl;
         const implicit = IMPLICIT_TLS[port];

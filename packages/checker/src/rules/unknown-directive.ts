@@ -34,7 +34,8 @@ function loadedTooLate(entry: Entry, ctx: RuleContext): boolean {
   const d = entry.directive;
   if (entry.context !== 'main' || (d.name !== 'mail' && d.name !== 'stream')) return false;
   const module = `ngx_${d.name}_module`;
-  const loads = ctx.walk.all.filter(
+  // Statements in the main context are the top level's (includes expanded).
+  const loads = ctx.walk.roots.filter(
     (e) => e.context === 'main' && e.directive.name === 'load_module' && e.directive.args[0]?.value.includes(module),
   );
   return loads.length > 0 && loads.every((l) => l.seq > entry.seq);

@@ -14,7 +14,10 @@ port: 143 and 993 are IMAP, 110 and 995 POP3, 25, 465 and 587 SMTP. A server lis
 other ports (\`1143\`), on unix sockets or without a port needs \`protocol imap|pop3|smtp;\`.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (server.protocol || !server.listens.length) continue;
       ctx.report({
         message: 'unknown mail protocol for server',

@@ -24,7 +24,10 @@ they do not apply — usually a sign that the server's protocol is not the one i
 inherited by the servers of their protocol.`,
   },
   config(ctx) {
-    for (const server of ctx.model.servers) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
       if (!server.protocol) continue;
       const children = serverEntry(ctx, server)?.children ?? [];
       // Indexed: every statement of every server passes here (see engine.ts on for...of).
