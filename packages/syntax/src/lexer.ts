@@ -140,7 +140,11 @@ export function scan(text: string, sliceSize = CHUNK): TokenStore {
   while (pos < text.length) {
     const last = pos + size >= text.length;
     const end = last ? text.length : pos + size;
-    const tokens = lexer.tokenize(pos === 0 && last ? text : text.slice(pos, end)).tokens;
+    const result = lexer.tokenize(pos === 0 && last ? text : text.slice(pos, end));
+    const tokens = result.tokens;
+    // chevrotain reports every character no pattern matched. Without such a report every gap
+    // between tokens is whitespace it skipped, and need not be looked at again.
+    out.gapsAreWhitespace = result.errors.length === 0;
     // A token that reaches the end of a slice may go on past it (a word, a quoted string or a
     // comment cut in two): it is left for the next slice, which starts where it starts. Every
     // pattern stops at a character it can see, so a token that ends before the cut is the same
@@ -184,10 +188,13 @@ class StoreBuilder {
     this.starts = new Uint32Array(capacity + 1);
   }
 
+  /** Whether the gaps of the slice being copied are known to be whitespace (see scan). */
+  gapsAreWhitespace = false;
+
   push(kind: number, start: number, end: number, text: string): void {
     // A gap before the token is skipped whitespace. (Anything else cannot happen with this
     // token set — Word accepts every other character — but the stream must stay total.)
-    if (start > this.pos) this.add(gapKind(text, this.pos, start), this.pos);
+    if (start > this.pos) this.add(this.gapsAreWhitespace ? K_WS : gapKind(text, this.pos, start), this.pos);
     this.add(kind, start);
     this.pos = end;
   }
