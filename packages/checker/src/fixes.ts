@@ -2,7 +2,7 @@
  * Safe fixes shared by rules. A fix only edits text; applying it never depends on anything
  * but the file it names.
  */
-import type { Profile } from '@mailconf/schema';
+import { fitsArity, type Profile } from '@mailconf/schema';
 import type { Fix } from './diagnostic.js';
 import type { Entry } from './walk.js';
 
@@ -17,7 +17,9 @@ export function missingSemicolonFix(entry: Entry, profile: Profile): Fix | null 
   for (let i = 1; i < words.length; i++) {
     const prev = words[i - 1]!;
     const w = words[i]!;
-    if (w.range.start.line > prev.range.end.line && !w.quote && profile.isKnown(w.value)) {
+    // Only where the first line is a whole statement by itself: `auth_http` ⏎ `auth_http {}`
+    // is not helped by a `;` after a directive that still lacks its value.
+    if (w.range.start.line > prev.range.end.line && !w.quote && profile.isKnown(w.value) && entry.spec && fitsArity(entry.spec.arity, i - 1)) {
       return {
         description: `missing ";" after "${prev.raw}" on line ${prev.range.end.line}?`,
         edits: [{ file: entry.file, start: prev.range.end.offset, end: prev.range.end.offset, newText: ';' }],

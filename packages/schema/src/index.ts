@@ -3,6 +3,7 @@
  * versions, docs), for the checker, formatter, language server and runtime.
  */
 export * from './types.js';
+export { fitsArity } from './arity.js';
 export { NEWEST_VERSION, ORACLE_VERSION, OLDEST_VERSION, compareVersions, parseVersion, inRange } from './versions.js';
 export {
   getProfile,

@@ -1,4 +1,4 @@
-import type { Arity } from '@mailconf/schema';
+import { fitsArity, type Arity } from '@mailconf/schema';
 import { defineRule } from '../rule.js';
 import { missingSemicolonFix } from '../fixes.js';
 
@@ -20,7 +20,7 @@ mailconf then points at the word that starts the next statement and \`--fix\` in
     const spec = entry.spec;
     const d = entry.directive;
     if (!spec || !d.terminator) return;
-    if (fits(spec.arity, d.argCount)) return;
+    if (fitsArity(spec.arity, d.argCount)) return;
     const fix = missingSemicolonFix(entry, ctx.profile);
     ctx.report({
       entry,
@@ -29,19 +29,6 @@ mailconf then points at the word that starts the next statement and \`--fix\` in
     });
   },
 });
-
-export function fits(arity: Arity, n: number): boolean {
-  switch (arity.kind) {
-    case 'any':
-      return true;
-    case 'flag':
-      return n === 1;
-    case 'min':
-      return n >= arity.min;
-    case 'counts':
-      return n <= 7 && arity.counts.includes(n);
-  }
-}
 
 function expected(arity: Arity): string {
   switch (arity.kind) {
