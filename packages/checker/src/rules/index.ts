@@ -42,6 +42,7 @@ import tlsPortMismatch from './tls-port-mismatch.js';
 import proxyTimeoutBelowRfc from './proxy-timeout-below-rfc.js';
 import setRealIpFromNoEffect from './set-real-ip-from-no-effect.js';
 import weakSslCiphers from './weak-ssl-ciphers.js';
+import smtpClientNameUnavailable from './smtp-client-name-unavailable.js';
 import listenWithoutPort from './listen-without-port.js';
 import nulByte from './nul-byte.js';
 import listenParameters from './listen-parameters.js';
@@ -92,6 +93,7 @@ export const rules: readonly Rule[] = [
   proxyTimeoutBelowRfc,
   setRealIpFromNoEffect,
   weakSslCiphers,
+  smtpClientNameUnavailable,
 ];
 
 /** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */
