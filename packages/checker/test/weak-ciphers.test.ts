@@ -14,7 +14,8 @@ describe('weakCipherElements', () => {
     expect(families('RC4-SHA:HIGH')).toEqual(['RC4-SHA=RC4']);
     expect(families('ECDHE-RSA-AES128-GCM-SHA256:DES-CBC3-SHA')).toEqual(['DES-CBC3-SHA=3DES']);
     expect(families('EXP-RC4-MD5')).toEqual(['EXP-RC4-MD5=EXPORT']);
-    expect(families('ADH-AES256-SHA')).toEqual(['ADH-AES256-SHA=aNULL']);
+    expect(families('ADH-AES256-SHA')).toEqual(['ADH-AES256-SHA=ADH']);
+    expect(families('AECDH-AES128-SHA')).toEqual(['AECDH-AES128-SHA=AECDH']);
     expect(families('AES256-SHA,NULL-SHA')).toEqual(['NULL-SHA=eNULL']);
   });
   it('aliases, alone or joined with +', () => {
@@ -27,6 +28,12 @@ describe('weakCipherElements', () => {
     expect(families('RC4:-RC4')).toEqual([]);
     expect(families('DES-CBC-SHA:!LOW')).toEqual([]);
     expect(families('ADH-AES256-SHA:!ADH')).toEqual([]);
+    expect(families('ADH-AES256-SHA:AECDH-AES128-SHA:!aNULL')).toEqual([]);
     expect(families('HIGH:+RC4:@STRENGTH')).toEqual([]);
+  });
+  it('- takes out only what came before it; ! takes out for good; !ADH leaves anonymous ECDH', () => {
+    expect(families('HIGH:-RC4:ECDHE-RSA-RC4-SHA')).toEqual(['ECDHE-RSA-RC4-SHA=RC4']);
+    expect(families('HIGH:!RC4:ECDHE-RSA-RC4-SHA')).toEqual([]);
+    expect(families('AECDH-AES128-SHA:!ADH')).toEqual(['AECDH-AES128-SHA=AECDH']);
   });
 });

@@ -130,18 +130,19 @@ describe('mailconf lint', () => {
 });
 
 describe('mailconf lint --fix on hand-listed capabilities', () => {
-  it('removes the items nginx adds itself while others remain, and leaves the list alone when none would', async () => {
+  it('removes the items nginx adds itself while others remain, and leaves the list alone when none would or a comment is in the way', async () => {
     const f = path.join(tmp, 'capabilities.conf');
     fs.copyFileSync(fx('capabilities.conf'), f);
     const before = await runCli(['lint', '--nginx-version', '1.22.1', f]);
-    expect(before.out.match(/capability-set-by-nginx/g)).toHaveLength(5);
+    expect(before.out.match(/capability-set-by-nginx/g)).toHaveLength(6);
     await runCli(['lint', '--fix', '--nginx-version', '1.22.1', f]);
     const text = fs.readFileSync(f, 'utf8');
     expect(text).toContain('imap_capabilities IMAP4rev1 IDLE;\n');
     expect(text).toContain('smtp_capabilities "AUTH PLAIN LOGIN";');
     expect(text).toContain('imap_capabilities STARTTLS LOGINDISABLED;');
+    expect(text).toContain('imap_capabilities IMAP4rev1 # what the backend has\n            STARTTLS;');
     const after = await runCli(['lint', '--nginx-version', '1.22.1', f]);
-    expect(after.out.match(/capability-set-by-nginx/g)).toHaveLength(3);
+    expect(after.out.match(/capability-set-by-nginx/g)).toHaveLength(4);
     if (hasNginx) expect(runOracle([f])[0]!.ok).toBe(true);
   });
 });

@@ -129,7 +129,7 @@ export class MailProxy implements ProxyHandle, SessionHost {
     for (const server of model.servers) {
       if (!server.protocol) continue;
       const peer = await resolveAuthPeer(server);
-      const needsTls = server.settings.starttls.value !== 'off' || server.sslMode === 'ssl' || server.listens.some((l) => l.ssl);
+      const needsTls = server.settings.starttls.value !== 'off' || server.settings.ssl.value || server.listens.some((l) => l.ssl);
       if (needsTls && !tlsLayers.has(server)) {
         const layer = this.options.tls ? this.options.tls(server, null) : buildTlsLayer(server, this.options.prefix ?? process.cwd(), (m) => this.warn(m));
         tlsLayers.set(server, layer);
@@ -233,8 +233,9 @@ export class MailProxy implements ProxyHandle, SessionHost {
       const peer = family === 'unix' ? 'unix:' : family === 'ipv6' ? `[${addr}]:${port}` : `${addr}:${port}`;
       r.server.log.write('info', `client ${peer} connected to ${r.listen.address.text}`, { conn: number });
     }
-    // `ssl on` (nginx before 1.25.1) makes every listen of the server implicit TLS
-    const implicitTls = r.listen.ssl || r.server.model.sslMode === 'ssl';
+    // `ssl on` (nginx before 1.25.1; later it is not a directive) makes every listen of the
+    // server implicit TLS, also when another listen has `ssl` (sslMode names that one then).
+    const implicitTls = r.listen.ssl || r.server.model.settings.ssl.value;
     if (implicitTls && !r.tls) {
       // no certificate: as a failed handshake, without a reply
       s.close();

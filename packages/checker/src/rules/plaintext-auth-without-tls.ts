@@ -20,8 +20,9 @@ anyone on the path reads them. Use \`starttls only\` (clients must upgrade befor
     // Indexed: runs per server (see engine.ts on for...of).
     for (let si = 0; si < servers.length; si++) {
       const server = servers[si]!;
-      // `ssl on` (before 1.25.1) makes every listen of the server TLS.
-      if (!server.protocol || !server.listens.length || server.sslMode === 'ssl') continue;
+      // `ssl on` (before 1.25.1; later it is not a directive) makes every listen of the server
+      // TLS, also beside a `listen ... ssl` (which then gives sslMode its name).
+      if (!server.protocol || !server.listens.length || server.settings.ssl.value) continue;
       const s = server.settings;
       const methods = server.protocol === 'imap' ? s.imap_auth.value : server.protocol === 'pop3' ? s.pop3_auth.value : s.smtp_auth.value;
       if (server.protocol === 'smtp' && methods.length === 1 && methods[0] === 'none') continue;

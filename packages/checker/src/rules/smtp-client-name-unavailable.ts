@@ -24,6 +24,8 @@ Set \`resolver\` (with \`valid=\`) in the server or in \`mail {}\`.`,
       if (server.protocol !== 'smtp' || !server.listens.length) continue;
       const s = server.settings;
       if (!s.xclient.value || !s.smtp_auth.value.includes('none') || s.resolver.value) continue;
+      // Clients on a unix socket are [TEMPUNAVAIL] with or without a resolver (unless a PROXY header names them).
+      if (server.listens.every((l) => l.address.family === 'unix' && !l.proxyProtocol)) continue;
       ctx.report({
         message: 'without a resolver, nginx tells the backend NAME=[UNAVAILABLE] for every client (XCLIENT)',
         hint: 'set "resolver" so the backend sees client host names; checks such as Postfix\'s reject_unknown_client_hostname refuse [UNAVAILABLE]',

@@ -33,8 +33,9 @@ plaintext ports.`,
     for (let si = 0; si < servers.length; si++) {
       const server = servers[si]!;
       if (!server.protocol) continue;
-      // `ssl on` (before 1.25.1) makes every listen of the server TLS.
-      const allTls = server.sslMode === 'ssl';
+      // `ssl on` (before 1.25.1; later it is not a directive) makes every listen of the server
+      // TLS, also beside a `listen ... ssl` (which then gives sslMode its name).
+      const allTls = server.settings.ssl.value;
       for (let li = 0; li < server.listens.length; li++) {
         const l = server.listens[li]!;
         const port = l.address.port;
