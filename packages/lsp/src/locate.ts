@@ -3,7 +3,7 @@
  * which of its words it is on (or would start). Works on any parse, including the broken
  * ones an editor holds while the user types (unclosed blocks, statements without `;`).
  */
-import { endOffset, startOffset, type Directive, type Node, type ParsedFile, type Token, type Word } from '@mailconf/syntax';
+import { endOffset, startOffset, tokenAt, type Directive, type Node, type ParsedFile, type Token, type Word } from '@mailconf/syntax';
 
 export interface Located {
   /** Block directives around the cursor, outermost first. */
@@ -22,17 +22,26 @@ export interface Located {
   tokenIndex: number;
 }
 
-/** Index of the last token starting before `offset` (the token the cursor is in or just after). */
+/**
+ * Index of the last token starting before `offset` (the token the cursor is in or just after).
+ * Searches the compact token store: `file.tokens` would make an object for every token of
+ * the file, on every keystroke.
+ */
 export function tokenIndexAt(file: ParsedFile, offset: number): number {
-  const tokens = file.tokens;
+  const { starts, count } = file.store;
   let lo = 0;
-  let hi = tokens.length;
+  let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tokens[mid]!.start < offset) lo = mid + 1;
+    if (starts[mid]! < offset) lo = mid + 1;
     else hi = mid;
   }
   return lo - 1;
+}
+
+/** Token `i` of the file, made alone (not the whole list). */
+export function tokenOf(file: ParsedFile, i: number): Token {
+  return tokenAt(file.store, file.source, i);
 }
 
 /** End of a statement's own text: its `;` or `{`, or its last word when unterminated. */
@@ -93,7 +102,7 @@ export function locate(file: ParsedFile, offset: number): Located {
   }
 
   const ti = tokenIndexAt(file, offset);
-  const token = ti >= 0 ? file.tokens[ti]! : null;
+  const token = ti >= 0 ? tokenOf(file, ti) : null;
   let word: Word | null = null;
   let wordIndex = -1;
   if (directive) {

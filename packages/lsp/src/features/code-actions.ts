@@ -9,7 +9,7 @@ import { endOffset, startOffset, type ParsedFile } from '@mailconf/syntax';
 import type { Diagnostic as CheckerDiagnostic, TextEdit as CheckerEdit } from '@mailconf/checker';
 import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Analysis } from '../analysis.js';
-import { tokenIndexAt } from '../locate.js';
+import { tokenIndexAt, tokenOf } from '../locate.js';
 import { toOffset, toRange } from '../positions.js';
 import { ruleMeta } from '../rule-docs.js';
 import type { View } from '../view.js';
@@ -39,7 +39,8 @@ export function suppressionEdit(file: ParsedFile, d: CheckerDiagnostic): TextEdi
   const line = file.lines.position(startOffset(d.range)).line;
   const lineStart = file.lines.lineStart(line);
   // A line that starts inside a quoted word spanning lines cannot take a comment.
-  const t = file.tokens[tokenIndexAt(file, lineStart)];
+  const ti = tokenIndexAt(file, lineStart);
+  const t = ti >= 0 ? tokenOf(file, ti) : undefined;
   if (t && t.kind !== 'ws' && t.start < lineStart && t.end > lineStart) return null;
   let indentEnd = lineStart;
   while (src[indentEnd] === ' ' || src[indentEnd] === '\t') indentEnd++;
