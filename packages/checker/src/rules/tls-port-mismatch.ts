@@ -25,7 +25,8 @@ submission) they begin with a TLS handshake, so those listens need \`ssl\`; on 1
 and 587 they expect a plaintext greeting and upgrade with STARTTLS/STLS, so \`ssl\` there (or
 \`ssl on\` before 1.25.1) makes every client fail. nginx accepts both: the mistake shows only
 when clients cannot connect. Use \`listen 993 ssl\`, and \`starttls on\` (or \`only\`) on the
-plaintext ports.`,
+plaintext ports. Listens with \`proxy_protocol\` are left alone: clients dial the load balancer
+in front, which may end TLS itself.`,
   },
   config(ctx) {
     const servers = ctx.model.servers;
@@ -38,6 +39,9 @@ plaintext ports.`,
       const allTls = server.settings.ssl.value;
       for (let li = 0; li < server.listens.length; li++) {
         const l = server.listens[li]!;
+        // Behind a load balancer (PROXY protocol) clients dial the balancer, not this port:
+        // it may end TLS itself and pass plaintext on to 993, as is common.
+        if (l.proxyProtocol) continue;
         const port = l.address.port;
         const tls = allTls || l.ssl;
         const implicit = IMPLICIT_TLS[port];
