@@ -8,7 +8,8 @@
  *     types) and on a settled document.
  * Numbers are printed, never asserted. Needs the build (`npm run build`); runs it if missing.
  * BENCH_LSP_EDITS sets the number of edits (default 100); BENCH_LSP_PROF=DIR writes a CPU
- * profile of the server there.
+ * profile of the server there; BENCH_LSP_NODE_FLAGS adds Node or V8 flags to the server's
+ * command line (space-separated), to try them.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -39,7 +40,7 @@ fs.writeFileSync(file, text);
 const uri = pathToFileURL(file).href;
 
 const profile = process.env.BENCH_LSP_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LSP_PROF}`] : [];
-const proc = spawn(process.execPath, [...profile, cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const proc = spawn(process.execPath, [...profile, ...(process.env.BENCH_LSP_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), cli, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
 const conn = createProtocolConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
 const waiting = new Map();
 conn.onNotification('textDocument/publishDiagnostics', (p) => {

@@ -23,7 +23,9 @@ function createClient(context: ExtensionContext): LanguageClient {
   // TransportKind.stdio makes the client fork the module with `--stdio`; the server's
   // connection reads that argument and talks JSON-RPC over stdin/stdout.
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.stdio },
+    // A young generation capped at 16 MiB: the server's per-keystroke garbage dies young
+    // (see packages/cli/bin/mailconf.js, which does the same for `mailconf lsp`).
+    run: { module: serverModule, transport: TransportKind.stdio, options: { execArgv: ['--max-semi-space-size=16'] } },
     debug: {
       module: serverModule,
       transport: TransportKind.stdio,

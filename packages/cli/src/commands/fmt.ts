@@ -12,6 +12,7 @@ import type { Command } from 'commander';
 import { editorconfigOptions, format, unifiedDiff, verifyFormatted, type FormatOptions } from '@mailconf/format';
 import { decodeSource, encodeSource, parse } from '@mailconf/syntax';
 import { displayPath } from '../io/read-input.js';
+import { readStdinSync } from '../io/read-stdin.js';
 import type { SetExit } from './index.js';
 
 interface FmtFlags {
@@ -70,7 +71,7 @@ function formatOne(input: string, cli: FormatOptions, flags: FmtFlags): number {
   const shown = stdin ? '-' : displayPath(path.resolve(input));
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(stdin ? 0 : input);
+    bytes = stdin ? readStdinSync() : fs.readFileSync(input);
   } catch (err) {
     process.stderr.write(`mailconf fmt: cannot read ${input}: ${reason(err)}\n`);
     return 2;

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { inputRead } from '../heap-tuning.js';
+import { readStdinSync } from './read-stdin.js';
 import { decodeSource, loadConfigText, releaseBytes, type ConfigSet, type LoadOptions } from '@mailconf/syntax';
 
 export class InputError extends Error {}
@@ -12,7 +13,7 @@ export class InputError extends Error {}
 export function readInput(file: string, options: LoadOptions = {}): ConfigSet {
   let bytes: Uint8Array;
   try {
-    bytes = file === '-' ? fs.readFileSync(0) : fs.readFileSync(file);
+    bytes = file === '-' ? readStdinSync() : fs.readFileSync(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const reason =
