@@ -46,7 +46,7 @@ list and no comment stands in the way.`,
     const d = entry.directive;
     const managed = MANAGED[d.name];
     if (!managed || !entry.context?.startsWith('mail')) return;
-    const found: { arg: number; word: string; message: string; wholeItem: boolean }[] = [];
+    const found: { arg: number; word: string; message: string; twice: boolean; wholeItem: boolean }[] = [];
     for (let i = 0; i < d.argCount; i++) {
       const item = cstr(d.argValue(i));
       const words = item.split(' ').filter(Boolean);
@@ -62,7 +62,7 @@ list and no comment stands in the way.`,
       ctx.report({
         entry,
         message: `"${f.word}" in ${d.name}: ${f.message}`,
-        hint: f.message.startsWith('nginx adds') ? 'listed here it is advertised twice, or advertised while not enabled and then refused' : undefined,
+        hint: f.twice ? 'listed here it is advertised twice, or advertised while not enabled and then refused' : undefined,
         range: d.args[f.arg]!.range,
         line: d.line,
         ...(fix ? { fix } : {}),
@@ -74,30 +74,37 @@ list and no comment stands in the way.`,
 type Managed = (typeof MANAGED)[string];
 
 /** An IMAP item's first word that nginx writes itself, or a mechanism it does not have. */
-function imapProblem(words: string[], managed: Managed): { word: string; message: string } | null {
+/** What is wrong with an item: `twice` when nginx writes it too, else a mechanism nginx lacks. */
+interface Problem {
+  word: string;
+  message: string;
+  twice: boolean;
+}
+
+function imapProblem(words: string[], managed: Managed): Problem | null {
   for (const w of words) {
     const upper = w.toUpperCase();
     const from = managed.words[upper];
-    if (from) return { word: w, message: `nginx adds it itself, following "${from}"` };
+    if (from) return { word: w, message: `nginx adds it itself, following "${from}"`, twice: true };
     if (!upper.startsWith(managed.mechanisms.prefix)) continue;
     const mechanism = upper.slice(managed.mechanisms.prefix.length);
     return NGINX_MECHANISMS.includes(mechanism)
-      ? { word: w, message: `nginx adds it itself, following "${managed.mechanisms.from}"` }
-      : { word: w, message: `nginx does not implement ${mechanism} and refuses clients that choose it` };
+      ? { word: w, message: `nginx adds it itself, following "${managed.mechanisms.from}"`, twice: true }
+      : { word: w, message: `nginx does not implement ${mechanism} and refuses clients that choose it`, twice: false };
   }
   return null;
 }
 
 /** A POP3 or SMTP line nginx writes itself: STLS/STARTTLS, or the mechanisms line. */
-function lineProblem(words: string[], managed: Managed): { word: string; message: string } | null {
+function lineProblem(words: string[], managed: Managed): Problem | null {
   const first = (words[0] ?? '').toUpperCase();
   const from = managed.words[first];
-  if (from) return { word: words[0]!, message: `nginx adds it itself, following "${from}"` };
+  if (from) return { word: words[0]!, message: `nginx adds it itself, following "${from}"`, twice: true };
   if (first !== managed.mechanisms.prefix) return null;
   const unknown = words.slice(1).filter((m) => !NGINX_MECHANISMS.includes(m.toUpperCase()));
   return unknown.length
-    ? { word: words.join(' '), message: `nginx does not implement ${unknown.join(', ')} and refuses clients that choose ${unknown.length > 1 ? 'them' : 'it'}` }
-    : { word: words[0]!, message: `nginx adds it itself, following "${managed.mechanisms.from}"` };
+    ? { word: words.join(' '), message: `nginx does not implement ${unknown.join(', ')} and refuses clients that choose ${unknown.length > 1 ? 'them' : 'it'}`, twice: false }
+    : { word: words[0]!, message: `nginx adds it itself, following "${managed.mechanisms.from}"`, twice: true };
 }
 
 /** Removes argument `i` with the space before it; not when a comment stands in between (it would go too). */
