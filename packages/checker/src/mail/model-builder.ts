@@ -236,22 +236,22 @@ class LazySettings {
   readonly #shared: SharedSettings;
   /**
    * Which settings the server sets itself, one bit per setting index (two words: there are
-   * fewer than 64), found on the first read. The others are the shared value, with no search.
+   * fewer than 64; buildServer finds them in its pass). The others are the shared value, with no search.
    */
-  #ownLow = 0;
-  #ownHigh = 0;
-  #indexed = false;
+  readonly #ownLow: number;
+  readonly #ownHigh: number;
   /**
    * Settings read so far, as [key index, setting] pairs: a few per server. Kept here rather
    * than defined as own properties, which would give every server an object shape of its own.
    */
   #read: unknown[] | null = null;
-  constructor(own: Entry[], shared: SharedSettings) {
+  constructor(own: Entry[], shared: SharedSettings, ownLow: number, ownHigh: number) {
     this.#own = own;
     this.#shared = shared;
+    this.#ownLow = ownLow;
+    this.#ownHigh = ownHigh;
   }
   read(index: number): Setting<unknown> {
-    if (!this.#indexed) this.#index();
     const bit = index < 32 ? (this.#ownLow >>> index) & 1 : (this.#ownHigh >>> (index - 32)) & 1;
     if (!bit) return this.#shared.at(index);
     const memo = (this.#read ??= []);
@@ -259,16 +259,6 @@ class LazySettings {
     const value = this.compute(index);
     memo.push(index, value);
     return value;
-  }
-  #index(): void {
-    const own = this.#own;
-    for (let i = 0; i < own.length; i++) {
-      const k = SETTING_INDEX.get(own[i]!.directive.name);
-      if (k === undefined) continue;
-      if (k < 32) this.#ownLow |= 1 << k;
-      else this.#ownHigh |= 1 << (k - 32);
-    }
-    this.#indexed = true;
   }
   compute(index: number): Setting<unknown> {
     const key = SETTING_NAMES[index]!;
@@ -348,8 +338,8 @@ class SharedSettings {
   }
 }
 
-function lazySettings(own: Entry[], shared: SharedSettings): ServerSettings {
-  return new LazySettings(own, shared) as unknown as ServerSettings;
+function lazySettings(own: Entry[], shared: SharedSettings, ownLow: number, ownHigh: number): ServerSettings {
+  return new LazySettings(own, shared, ownLow, ownHigh) as unknown as ServerSettings;
 }
 
 /** Entries grouped by directive name, in order. */
@@ -368,15 +358,21 @@ const NONE: Entry[] = [];
 function buildServer(s: Entry, index: number, shared: SharedSettings, version: string, valid: (e: Entry) => boolean): ServerModel {
   // Most servers have no invalid statement: their list is used as it is.
   const own = allValid(s.children, valid) ? s.children : s.children.filter(valid);
-  const settings = lazySettings(own, shared);
 
   // One pass over the server's statements (indexed: this runs for every statement of every server).
   const listens: ListenModel[] = [];
   let inferred: { protocol: MailProtocol; listen: ListenModel } | null = null;
   let explicit: MailProtocol | null = null;
+  let ownLow = 0;
+  let ownHigh = 0;
   for (let i = 0; i < own.length; i++) {
     const e = own[i]!;
     const name = e.directive.name;
+    const k = SETTING_INDEX.get(name);
+    if (k !== undefined) {
+      if (k < 32) ownLow |= 1 << k;
+      else ownHigh |= 1 << (k - 32);
+    }
     if (name === 'protocol') {
       const p = arg0(e);
       if (p === 'imap' || p === 'pop3' || p === 'smtp') explicit = p;
@@ -407,7 +403,7 @@ function buildServer(s: Entry, index: number, shared: SharedSettings, version: s
     if (!inferred && p && listens[first]) inferred = { protocol: p, listen: listens[first] };
   }
 
-  const st = settings;
+  const st = lazySettings(own, shared, ownLow, ownHigh);
   const sslMode: ServerModel['sslMode'] = anySsl(listens)
     ? 'listen ... ssl'
     : !atLeast(version, '1.25.1') && st.ssl.value

@@ -1,7 +1,5 @@
 import { defineRule } from '../rule.js';
-import type { ListenModel, MailProtocol } from '../model.js';
-
-const PROTOCOL_NAMES: Record<MailProtocol, string> = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' };
+import type { ListenModel } from '../model.js';
 
 /** Lint: passwords in the clear. */
 export default defineRule({
@@ -42,7 +40,7 @@ anyone on the path reads them. Use \`starttls only\` (clients must upgrade befor
       if (!first) continue;
       const at = first.directive;
       ctx.report({
-        message: `${PROTOCOL_NAMES[server.protocol]} passwords can be sent unencrypted on ${where}`,
+        message: `${server.protocol.toUpperCase()} passwords can be sent unencrypted on ${where}`,
         hint: starttls === 'on' ? 'use "starttls only" so clients must upgrade first' : 'use "listen ... ssl" or "starttls only"',
         file: first.file,
         line: at.line,

@@ -58,14 +58,16 @@ export function weakCipherElements(list: string): { element: string; family: str
     const family = e[0] === '!' ? ALIASES[e.slice(1).toUpperCase()] : undefined;
     if (family) banned.add(family);
   }
-  const removedBy = (family: string, removals: Set<string>) => (REMOVED_BY[family] ?? [family]).some((f) => removals.has(f));
+  /** Whether removing `removal` (or, with a set, any of them) takes `family` out. */
+  const removedBy = (family: string, removal: string | Set<string>) =>
+    (REMOVED_BY[family] ?? [family]).some((f) => (typeof removal === 'string' ? f === removal : removal.has(f)));
   // Family → the element that (last) added it, in the order they were added.
   const added = new Map<string, string>();
   for (const e of elements) {
     if (e[0] === '!' || e[0] === '+' || e[0] === '@') continue;
     if (e[0] === '-') {
       const removed = ALIASES[e.slice(1).toUpperCase()];
-      if (removed) for (const f of [...added.keys()]) if (removedBy(f, new Set([removed]))) added.delete(f);
+      if (removed) for (const f of [...added.keys()]) if (removedBy(f, removed)) added.delete(f);
       continue;
     }
     const family = elementFamily(e);
