@@ -240,10 +240,17 @@ async function runWorker(opts: RunOptions): Promise<number> {
   return new Promise<number>((resolve) => {
     process.on('message', (m: Message) => {
       if (m.type !== 'stop') return;
-      // a worker's IPC channel would keep it alive: it ends itself once its sessions are done
+      // a worker's IPC channel would keep it alive: it ends itself once its sessions are done.
+      // Not with process.exit right away: the master may have handed this worker a connection
+      // before it read that the listener closed, and a worker gone before reading it loses that
+      // client (connected, never greeted). cluster's disconnect first waits for the master's
+      // answer, behind every such connection; the worker sends each back, then 'disconnect'
+      // below ends it.
       void proxy.close({ graceful: m.graceful, timeoutMs: m.timeoutMs }).then(() => {
         resolve(0);
-        setImmediate(() => process.exit(0));
+        if (cluster.worker) cluster.worker.disconnect();
+        else setImmediate(() => process.exit(0));
+        setTimeout(() => process.exit(0), 5000).unref();
       });
     });
     // without its master a worker stops
