@@ -41,6 +41,8 @@ import capabilitySetByNginx from './capability-set-by-nginx.js';
 import tlsPortMismatch from './tls-port-mismatch.js';
 import proxyTimeoutBelowRfc from './proxy-timeout-below-rfc.js';
 import setRealIpFromNoEffect from './set-real-ip-from-no-effect.js';
+import proxyProtocolWithoutRealIp from './proxy-protocol-without-real-ip.js';
+import authHttpPassClientCertNoEffect from './auth-http-pass-client-cert-no-effect.js';
 import weakSslCiphers from './weak-ssl-ciphers.js';
 import smtpClientNameUnavailable from './smtp-client-name-unavailable.js';
 import listenWithoutPort from './listen-without-port.js';
@@ -94,6 +96,8 @@ export const rules: readonly Rule[] = [
   setRealIpFromNoEffect,
   weakSslCiphers,
   smtpClientNameUnavailable,
+  proxyProtocolWithoutRealIp,
+  authHttpPassClientCertNoEffect,
 ];
 
 /** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */

@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { statementRange } from './server-checks-util.js';
 import { AFTER_PARSE } from '../engine.js';
 import { isIPv4Mapped } from '../net/ipv6.js';
 
@@ -33,7 +34,7 @@ on its own and is not reported.`,
         hint: `listen on ${address.host.slice(7)} itself, or add "ipv6only=off"`,
         file: owner.file,
         line: d.line,
-        range: { start: d.range.start, end: (d.terminatorRange ?? d.range).end },
+        range: statementRange(d),
         // Sockets are bound after the configuration is read and checked (F1 comes first);
         // nginx stops at the first one that fails.
         order: [AFTER_PARSE, 2],

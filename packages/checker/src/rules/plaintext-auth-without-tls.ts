@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { statementRange } from './server-checks-util.js';
 import type { ListenModel } from '../model.js';
 
 /** Lint: passwords in the clear. */
@@ -44,7 +45,7 @@ anyone on the path reads them. Use \`starttls only\` (clients must upgrade befor
         hint: starttls === 'on' ? 'use "starttls only" so clients must upgrade first' : 'use "listen ... ssl" or "starttls only"',
         file: first.file,
         line: at.line,
-        range: { start: at.range.start, end: (at.terminatorRange ?? at.range).end },
+        range: statementRange(at),
       });
     }
   },

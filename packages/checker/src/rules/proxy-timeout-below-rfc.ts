@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { statementRange } from './server-checks-util.js';
 import type { MailProtocol } from '../model.js';
 
 /**
@@ -46,7 +47,7 @@ that in servers of that protocol.`,
         hint: `${min.why}; set "proxy_timeout ${min.value}" or more`,
         file: setting.file ?? server.file,
         line: d.line,
-        range: { start: d.range.start, end: (d.terminatorRange ?? d.range).end },
+        range: statementRange(d),
       });
     }
   },

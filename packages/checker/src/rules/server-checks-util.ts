@@ -1,5 +1,6 @@
 /** Helpers for the rules that run on the resolved model (after `mail {}` is read). */
-import type { ServerModel } from '../model.js';
+import type { Directive, Range } from '@mailconf/syntax';
+import type { ServerModel, ServerSettings } from '../model.js';
 import type { RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
 import { serverEntries } from '../mail/model-builder.js';
@@ -31,4 +32,37 @@ export function mailEndSeq(ctx: RuleContext): number {
 
 export function postParseOrder(ctx: RuleContext, module: keyof typeof MODULE_ORDER, server: ServerModel, sub = 0): number[] {
   return [mailEndSeq(ctx), MODULE_ORDER[module], server.index, sub];
+}
+
+/**
+ * The servers where a setting that is set does nothing, once per statement: a server's own
+ * statement when that server gets nothing from it; a statement in `mail {}` when none of the
+ * servers inheriting it does (the first of them stands for all). Servers without a listen
+ * are server-without-listen's to report.
+ */
+export function settingsWithoutEffect(ctx: RuleContext, key: keyof ServerSettings, isSet: (s: ServerModel) => boolean, hasEffect: (s: ServerModel) => boolean): ServerModel[] {
+  const out: ServerModel[] = [];
+  // Servers that inherit mail {}'s value, by the statement that set it.
+  const inheritors = new Map<object, ServerModel[]>();
+  const servers = ctx.model.servers;
+  // Indexed: runs per server (see engine.ts on for...of).
+  for (let si = 0; si < servers.length; si++) {
+    const server = servers[si]!;
+    const setting = server.settings[key];
+    if (!setting.directive || !server.listens.length || !isSet(server)) continue;
+    if (setting.origin === 'server') {
+      if (!hasEffect(server)) out.push(server);
+      continue;
+    }
+    let list = inheritors.get(setting.directive);
+    if (!list) inheritors.set(setting.directive, (list = []));
+    list.push(server);
+  }
+  for (const group of inheritors.values()) if (!group.some(hasEffect)) out.push(group[0]!);
+  return out;
+}
+
+/** A statement's range up to and with its terminator, for reports about the whole statement. */
+export function statementRange(d: Directive): Range {
+  return { start: d.range.start, end: (d.terminatorRange ?? d.range).end };
 }

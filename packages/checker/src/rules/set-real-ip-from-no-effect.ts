@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
+import { settingsWithoutEffect, statementRange } from './server-checks-util.js';
 
 /** Lint: trusted proxies listed where no PROXY header is read. */
 export default defineRule({
@@ -17,25 +18,7 @@ it reads PROXY headers.`,
   },
   config(ctx) {
     const readsProxyHeader = (s: ServerModel) => s.listens.some((l) => l.proxyProtocol);
-    // Servers that inherit mail {}'s value, by the statement that set it.
-    const inheritors = new Map<object, ServerModel[]>();
-    const servers = ctx.model.servers;
-    // Indexed: runs per server (see engine.ts on for...of).
-    for (let si = 0; si < servers.length; si++) {
-      const server = servers[si]!;
-      const setting = server.settings.set_real_ip_from;
-      if (!setting.directive || !setting.value.length || !server.listens.length) continue;
-      if (setting.origin === 'server') {
-        if (!readsProxyHeader(server)) report(server);
-        continue;
-      }
-      let list = inheritors.get(setting.directive);
-      if (!list) inheritors.set(setting.directive, (list = []));
-      list.push(server);
-    }
-    for (const group of inheritors.values()) if (!group.some(readsProxyHeader)) report(group[0]!);
-
-    function report(server: ServerModel) {
+    for (const server of settingsWithoutEffect(ctx, 'set_real_ip_from', (s) => s.settings.set_real_ip_from.value.length > 0, readsProxyHeader)) {
       const setting = server.settings.set_real_ip_from;
       const d = setting.directive!;
       ctx.report({
@@ -43,7 +26,7 @@ it reads PROXY headers.`,
         hint: 'add "proxy_protocol" to the listen that the load balancer connects to',
         file: setting.file ?? server.file,
         line: d.line,
-        range: { start: d.range.start, end: (d.terminatorRange ?? d.range).end },
+        range: statementRange(d),
       });
     }
   },

@@ -2,7 +2,7 @@ import { atLeast } from '../version.js';
 import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
 import type { RuleContext } from '../rule.js';
-import { postParseOrder, serverEntry } from './server-checks-util.js';
+import { postParseOrder, serverEntry, statementRange } from './server-checks-util.js';
 
 /** D5, D9: TLS enabled without certificate or key; client verification without a CA. */
 export default defineRule({
@@ -86,5 +86,5 @@ function modeLocation(ctx: RuleContext, server: ServerModel) {
     }
   }
   const target = d ?? server.directive;
-  return { file, line: target.line, range: { start: target.range.start, end: (target.terminatorRange ?? target.range).end } };
+  return { file, line: target.line, range: statementRange(target) };
 }
