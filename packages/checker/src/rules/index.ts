@@ -17,6 +17,7 @@ import unknownProtocol from './protocol.js';
 import resolverSyntax from './resolver.js';
 import authHttpUrl from './auth-http-url.js';
 import setRealIpFrom from './set-real-ip-from.js';
+import sharedMemoryZone from './shared-memory-zone.js';
 import sslSessionCache from './ssl-session-cache.js';
 import errorLog from './error-log.js';
 import sslDirective from './ssl-directive.js';
@@ -67,6 +68,7 @@ export const rules: readonly Rule[] = [
   authHttpUrl,
   setRealIpFrom,
   sslSessionCache,
+  sharedMemoryZone,
   errorLog,
   sslDirective,
   sslStarttlsConflict,

@@ -1,0 +1,200 @@
+import type { Directive } from '@mailconf/syntax';
+import { AFTER_PARSE } from '../engine.js';
+import { cstr } from '../mail/listen.js';
+import { defineRule, type RuleContext } from '../rule.js';
+import { atoi, size } from '../values.js';
+import type { Entry } from '../walk.js';
+import { addZone, MIN_ZONE_SIZE, zonesOf, type Zone } from '../zones.js';
+
+/** The family of a statement's block: http, stream or mail (zones are tagged by module, and modules by family). */
+function familyOf(entry: Entry): string {
+  const c = entry.context ?? '';
+  const colon = c.indexOf(':');
+  return colon === -1 ? c : c.slice(0, colon);
+}
+
+/** `zone=name:size` of limit_req_zone and limit_conn_zone: the name and size, or nginx's message. */
+function zoneParam(word: string): { name: string; size: number } | { error: string } {
+  const rest = word.slice(5);
+  const colon = rest.indexOf(':');
+  if (colon === -1) return { error: `invalid zone size "${word}"` };
+  const s = size(rest.slice(colon + 1));
+  if (s === null) return { error: `invalid zone size "${word}"` };
+  if (s < BigInt(MIN_ZONE_SIZE)) return { error: `zone "${word}" is too small` };
+  return { name: rest.slice(0, colon), size: Number(s) };
+}
+
+/** Zones named in the same block by earlier limit_req / limit_conn statements (their "is duplicate"). */
+function limitsOf(ctx: RuleContext, entry: Entry, name: string): Set<string> {
+  const byBlock = ctx.state('shared-memory-zone:limits', () => new Map<string, Set<string>>());
+  const key = `${name} ${entry.parent ? entry.parent.seq : 'root'}`;
+  let seen = byBlock.get(key);
+  if (!seen) byBlock.set(key, (seen = new Set()));
+  return seen;
+}
+
+/** E5 and what nginx's other zone owners check: limit_req, limit_conn, upstream zones and caches. */
+export default defineRule({
+  meta: {
+    id: 'shared-memory-zone',
+    description: 'Shared memory zones nginx refuses: a name used for two things, two sizes, a zone never sized, bad limit_req/limit_conn values',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: ['E5'],
+    docs: `Every shared memory zone of a configuration shares one namespace, whatever block declares it:
+\`ssl_session_cache shared:SSL:10m\` in \`http {}\` and again in \`mail {}\` are two uses of one
+name (\`the shared memory zone "SSL" is already declared for a different use\`), and so are a
+\`limit_req_zone\` and an upstream \`zone\` with the same name. A zone must be declared with one
+size, \`limit_req_zone\`/\`limit_conn_zone\` may bind a zone to one key only, and a zone that is
+only used (\`limit_req zone=one\`, \`proxy_cache one\`, an upstream \`zone one;\` without size)
+but never given a size stops nginx after "syntax is ok" (\`zero size shared memory zone\`).
+Also the values of \`limit_req_zone\`, \`limit_req\`, \`limit_conn_zone\` and \`limit_conn\` (in
+\`http\` and \`stream\`), with nginx's messages. (\`ssl_session_cache\` values are the
+ssl-session-cache rule's, which adds its zones to the same list.)`,
+  },
+  stage: 'value',
+  names: ['limit_req_zone', 'limit_req', 'limit_conn_zone', 'limit_conn', 'zone', 'proxy_cache_path', 'fastcgi_cache_path', 'scgi_cache_path', 'uwsgi_cache_path', 'proxy_cache', 'fastcgi_cache', 'scgi_cache', 'uwsgi_cache'],
+  directive(entry, ctx) {
+    const d = entry.directive;
+    const family = familyOf(entry);
+    if (family !== 'http' && family !== 'stream') return;
+    const fail = (message: string, at?: number) => ctx.report({ entry, message, line: d.line, range: at === undefined ? d.range : d.args[at]!.range });
+    const add = (name: string, bytes: number, tag: string, at: number) => {
+      const r = addZone(ctx, name, bytes, tag, entry);
+      if ('error' in r) fail(r.error, at);
+      return 'zone' in r ? r.zone : null;
+    };
+    const arg = (i: number) => cstr(d.args[i]!.value);
+    switch (d.name) {
+      case 'limit_req_zone':
+      case 'limit_conn_zone': {
+        if (d.argCount < 2 || (family === 'stream' && d.name === 'limit_req_zone')) return;
+        let zone: { name: string; size: number; at: number } | null = null;
+        for (let i = 1; i < d.argCount; i++) {
+          const w = arg(i);
+          if (w.startsWith('zone=')) {
+            const z = zoneParam(w);
+            if ('error' in z) return fail(z.error, i);
+            zone = { ...z, at: i };
+            continue;
+          }
+          if (d.name === 'limit_req_zone' && w.startsWith('rate=')) {
+            let digits = w.slice(5);
+            if (w.endsWith('r/s') || w.endsWith('r/m')) digits = w.length - 3 >= 5 ? w.slice(5, w.length - 3) : '';
+            const n = atoi(digits);
+            if (n === null || n <= 0n) return fail(`invalid rate "${w}"`, i);
+            continue;
+          }
+          return fail(`invalid parameter "${w}"`, i);
+        }
+        if (!zone || !zone.name) return fail(`"${d.name}" must have "zone" parameter`);
+        const z = add(zone.name, zone.size, `${family}_${d.name.slice(0, -5)}`, zone.at);
+        if (!z) return;
+        if (z.owner !== null) return fail(`${d.name} "${zone.name}" is already bound to key "${z.owner}"`, zone.at);
+        z.owner = arg(0);
+        return;
+      }
+      case 'limit_req': {
+        if (family !== 'http') return;
+        let zone: string | null = null;
+        for (let i = 0; i < d.argCount; i++) {
+          const w = arg(i);
+          if (w.startsWith('zone=')) {
+            zone = w.slice(5);
+            if (!add(zone, 0, 'http_limit_req', i)) return;
+            continue;
+          }
+          const numeric = w.startsWith('burst=') ? 'burst' : w.startsWith('delay=') ? 'delay' : null;
+          if (numeric) {
+            const n = atoi(w.slice(6));
+            if (n === null || n <= 0n) return fail(`invalid ${numeric} value "${w}"`, i);
+            continue;
+          }
+          if (w === 'nodelay') continue;
+          return fail(`invalid parameter "${w}"`, i);
+        }
+        if (zone === null) return fail('"limit_req" must have "zone" parameter');
+        const seen = limitsOf(ctx, entry, d.name);
+        if (seen.has(zone)) return fail('"limit_req" directive is duplicate');
+        seen.add(zone);
+        return;
+      }
+      case 'limit_conn': {
+        if (d.argCount !== 2) return;
+        const zone = arg(0);
+        if (!add(zone, 0, `${family}_limit_conn`, 0)) return;
+        const seen = limitsOf(ctx, entry, d.name);
+        if (seen.has(zone)) return fail(`"limit_conn" directive is duplicate`);
+        const n = atoi(arg(1));
+        if (n === null || n <= 0n) return fail(`invalid number of connections "${arg(1)}"`, 1);
+        if (n > 65535n) return fail('connection limit must be less 65536', 1);
+        // only a limit that was accepted makes the next one with its zone a duplicate
+        seen.add(zone);
+        return;
+      }
+      case 'zone': {
+        // upstream { zone name [size]; }
+        if (!entry.context?.endsWith(':upstream') || d.argCount < 1 || d.argCount > 2) return;
+        const name = arg(0);
+        if (!name) return fail(`invalid zone name "${name}"`, 0);
+        let bytes = 0;
+        if (d.argCount === 2) {
+          const s = size(arg(1));
+          if (s === null) return fail(`invalid zone size "${arg(1)}"`, 1);
+          if (s < BigInt(MIN_ZONE_SIZE)) return fail(`zone "${name}" is too small`, 0);
+          bytes = Number(s);
+        }
+        add(name, bytes, `${family}_upstream`, 0);
+        return;
+      }
+      default:
+        return cache(d, family, add, arg, fail);
+    }
+  },
+  config(ctx) {
+    // Only a whole configuration shows every zone's declaration.
+    if ((ctx.options.context ?? 'main') !== 'main' || ctx.set.issues.length) return;
+    for (const e of ctx.walk.all) if (e.directive.name === 'include' && !ctx.set.includes.has(e.directive)) return;
+    for (const [name, zone] of zonesOf(ctx)) {
+      if (zone.size) continue;
+      ctx.report({ entry: zone.first, message: `zero size shared memory zone "${name}"`, order: [AFTER_PARSE, 1.5] });
+    }
+  },
+});
+
+/** The parameters of the *_cache_path directives other than keys_zone (their values are not checked here). */
+const CACHE_PATH_PARAMS = ['levels=', 'use_temp_path=', 'inactive=', 'max_size=', 'min_free=', 'loader_files=', 'loader_sleep=', 'loader_threshold=', 'manager_files=', 'manager_sleep=', 'manager_threshold='];
+
+/** `keys_zone=name:size` of the *_cache_path directives (2 pages at least), and the zone a *_cache statement uses. */
+function cache(d: Directive, family: string, add: (name: string, bytes: number, tag: string, at: number) => Zone | null, arg: (i: number) => string, fail: (message: string, at?: number) => void): void {
+  if (family !== 'http') return;
+  // proxy_cache_path belongs to the proxy module, fastcgi_cache_path to fastcgi...: a zone of one is not the other's
+  const tag = `http_${d.name.slice(0, d.name.indexOf('_cache'))}_cache`;
+  if (d.name.endsWith('_cache_path')) {
+    let zone: { name: string; size: number; at: number } | null = null;
+    for (let i = 1; i < d.argCount; i++) {
+      const w = arg(i);
+      if (w.startsWith('keys_zone=')) {
+        const rest = w.slice(10);
+        const colon = rest.indexOf(':');
+        const s = colon === -1 ? null : size(rest.slice(colon + 1));
+        if (s === null) return fail(`invalid keys zone size "${w}"`, i);
+        if (s < BigInt(2 * 4096)) return fail(`keys zone "${w}" is too small`, i);
+        zone = { name: rest.slice(0, colon), size: Number(s), at: i };
+        continue;
+      }
+      if (!CACHE_PATH_PARAMS.some((p) => w.startsWith(p))) return fail(`invalid parameter "${w}"`, i);
+    }
+    if (!zone || !zone.name || !zone.size) return fail(`"${d.name}" must have "keys_zone" parameter`);
+    const z = add(zone.name, zone.size, tag, zone.at);
+    if (!z) return;
+    if (z.owner !== null) return fail(`duplicate zone "${zone.name}"`, zone.at);
+    z.owner = 'cache';
+    return;
+  }
+  // `proxy_cache off`, or a zone name; a name with variables is looked up per request
+  if (d.argCount !== 1) return;
+  const w = arg(0);
+  if (w === 'off' || w.includes('$')) return;
+  add(w, 0, tag, 0);
+}
