@@ -259,6 +259,7 @@ const SLOTS = {
   ngx_conf_set_str_slot: 'str',
   ngx_conf_set_enum_slot: 'enum',
   ngx_conf_set_bitmask_slot: 'bitmask',
+  ngx_conf_set_bufs_slot: 'bufs',
 };
 
 function arityOf(flags, where) {

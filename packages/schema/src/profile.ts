@@ -27,7 +27,7 @@ export interface CommandRecord {
   body?: ContextId | 'raw';
   bodyIn?: Partial<Record<ContextId, ContextId | 'raw'>>;
   /** The standard value reader (ngx_conf_set_*_slot) the directive uses, if any. */
-  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask';
+  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask' | 'bufs';
   /** The words an enum or bitmask reader accepts, from the module's table. */
   values?: string[];
   /** A bitmask's masks per word, as written (`A|B`). */
@@ -200,6 +200,8 @@ function slotValue(record: CommandRecord): ValueType | null {
       return record.values ? { type: 'enum', values: record.values } : null;
     case 'bitmask':
       return record.values ? { type: 'bitmask', values: record.values, flags: (record.masks ?? []).map((m) => m.split('|').map((f) => f.trim())) } : null;
+    case 'bufs':
+      return { type: 'bufs' };
     default:
       return null;
   }

@@ -46,6 +46,8 @@ export type ValueType =
    * (userid_flags samesite=strict and samesite=lax both set the samesite flag).
    */
   | { type: 'bitmask'; values: string[]; flags?: string[][] }
+  /** A number of buffers and their size (`proxy_buffers 8 4k`): neither may be 0. */
+  | { type: 'bufs' }
   | { type: 'string' }
   | { type: 'path' }
   /** Checked by a dedicated rule in the checker (listen, resolver, auth_http, ...). */

@@ -23,6 +23,7 @@ module as its standard reader, ngx_conf_set_*_slot, says):
   a repeated word is only a warning (\`duplicate value\`);
 - numbers: digits only (\`max_errors 5\`), no sign or unit;
 - sizes: digits with an optional \`k\` or \`m\` (\`proxy_buffer 16k\`); no \`g\`, no \`kb\`;
+- buffers: a number and a size, neither 0 (\`proxy_buffers 8 4k\`);
 - times: groups such as \`1h30m\`, units \`y M w d h m s ms\` in decreasing order; directives kept in
   milliseconds refuse \`y\` and \`M\`, those kept in seconds refuse \`ms\`.`,
   },
@@ -85,6 +86,15 @@ module as its standard reader, ngx_conf_set_*_slot, says):
       }
       case 'size': {
         if (size(arg(d, 0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
+        return;
+      }
+      case 'bufs': {
+        // ngx_conf_set_bufs_slot: a count and a size, both above 0
+        const n = atoi(arg(d, 0));
+        const s = d.argCount > 1 ? size(arg(d, 1)) : null;
+        if (n === null || n === 0n || s === null || s === 0n) {
+          ctx.report({ entry, message: `"${name}" directive invalid value`, hint: 'a number of buffers and their size, such as 8 4k' });
+        }
         return;
       }
       case 'offset': {
