@@ -3,8 +3,9 @@
  * checked by real nginx -t (the oracle) and by mailconf: the same verdict, and the error
  * nginx prints is the one mailconf puts first in nginx's order, on the same line. Three
  * generators: whole configurations with several servers (nginx stops at the first mistake),
- * one statement in an otherwise valid server, and one main plus one events statement before a
- * valid mail {} (so every value is the one judged).
+ * one statement in an otherwise valid server, one main plus one events statement before a
+ * valid mail {} (so every value is the one judged), http and stream statements whose checks
+ * come from nginx's sources, and sets of shared memory zones across http and mail.
  * MAILCONF_SEED=<n> runs other samples (CI keeps the fixed seed).
  */
 import * as fs from 'node:fs';
@@ -104,15 +105,51 @@ const httpItem = pick(
   'keepalive_timeout 60s;', 'keepalive_timeout 60s 50s;', 'expires 1h;', 'expires off;', 'try_files $uri =404;', 'directio 4m;', 'directio off;', 'open_file_cache off;',
   'resolver 127.0.0.1;', 'internal;', 'sendfile on;', 'sendfile maybe;', 'client_max_body_size 10m;', 'client_max_body_size 10x;', 'proxy_read_timeout 90;', 'proxy_read_timeout 1y;',
   'keepalive_requests 1k;', 'proxy_http_version 2;', 'proxy_http_version 1.1;', 'charset utf-8;', 'proxy_store on;', 'proxy_cache_key $uri;',
+  // handlers of their own (http-values), buffers, and zones declared in the http {} around
+  'error_page 404 /e;', 'error_page 200 /e;', 'error_page 499 /e;', 'error_page 404 502 =200 /e;', 'error_page 404 =x /e;', 'error_page =404 /e;', 'error_page 404 = /e;',
+  'return 301 /x;', 'return 1000;', 'return https://e.org/;', 'return moved /x;', 'return 0;', 'expires @25h;', 'expires modified @1h;', 'expires epoch;', 'expires -1h;', 'expires 1h 2h;', 'expires modified max;',
+  'add_header X 1 always;', 'add_header X 1 never;', 'add_trailer X 1 Always;', 'allow 10.0.0.0/8;', 'allow 10.0.0.1/8;', 'deny host.example;', 'deny all;', 'allow ::1/129;', 'allow unix:;', 'deny 127.1;',
+  'proxy_buffers 8 4k;', 'proxy_buffers 0 4k;', 'gzip_buffers 16 0;', 'output_buffers 1 1x;', 'keepalive_timeout 60 1ms;', 'keepalive_timeout 1d 1y;',
+  'limit_req zone=one;', 'limit_req zone=one burst=0;', 'limit_req zone=one nodelay delay=2;', 'limit_req zone=nope;', 'limit_req burst=1;', 'limit_conn addr 0;', 'limit_conn addr 10;', 'limit_conn one 10;', 'limit_conn addr 65536;',
+  'proxy_cache pages;', 'fastcgi_cache pages;', 'proxy_cache $host;', 'proxy_cache off;', 'proxy_cache addr;',
 );
 const streamItem = pick(
   'proxy_downstream_buffer 16k;', 'proxy_upstream_buffer 16x;', 'proxy_ssl_protocols TLSv1.2 tlsv1.2;', 'proxy_ssl_protocols SSLv4;', 'limit_conn_log_level warn;', 'limit_conn_log_level loud;',
   'proxy_timeout 10m;', 'proxy_timeout 10q;', 'resolver 127.0.0.1; resolver 127.0.0.1;', 'proxy_bind 127.0.0.1;', 'proxy_buffer_size 16k; proxy_buffer_size 16k;', 'tcp_nodelay off;',
 );
+const HTTP_ZONES = ['    limit_req_zone $binary_remote_addr zone=one:1m rate=1r/s;', '    limit_conn_zone $binary_remote_addr zone=addr:1m;', '    proxy_cache_path /tmp/mailconf-gen-pages keys_zone=pages:1m;'];
+
+/**
+ * Three statements at the top of http {} and one in mail {}, among those that declare or use
+ * shared memory zones: one namespace for every module (limit_req_zone "one" vs an upstream
+ * zone "one", ssl_session_cache shared:SSL in http and in mail), sizes, keys, zones never sized.
+ * Each cache path has a path of its own (two caches on one path are another check).
+ */
+const validZoneStatement = pick(
+  'limit_req_zone $binary_remote_addr zone=perip:1m rate=10r/s;', 'limit_conn_zone $binary_remote_addr zone=conns:1m;', 'ssl_session_cache shared:WEB:1m;',
+  'proxy_cache_path /tmp/mailconf-gen-g levels=1:2 keys_zone=cache:1m inactive=1h;', 'upstream app { zone backends 64k; server 127.0.0.1:5; }', 'upstream api { zone backends 64k; server 127.0.0.1:6; }',
+);
+const mixedZoneStatement = pick(
+  'limit_req_zone $binary_remote_addr zone=one:1m rate=1r/s;', 'limit_req_zone $server_name zone=one:1m rate=1r/s;', 'limit_req_zone $binary_remote_addr zone=one:2m rate=1r/m;',
+  'limit_req_zone $binary_remote_addr zone=SSL:1m rate=1r/s;', 'limit_req_zone $binary_remote_addr zone=one:16k rate=1r/s;', 'limit_req_zone $binary_remote_addr zone=one:1m rate=1r/h;',
+  'limit_req_zone $binary_remote_addr zone=one rate=1r/s;', 'limit_req_zone $binary_remote_addr zone=:1m rate=1r/s;', 'limit_req_zone $binary_remote_addr rate=1r/s rate=2r/s;',
+  'limit_conn_zone $binary_remote_addr zone=one:1m;', 'limit_conn_zone $binary_remote_addr zone=addr:1m;', 'limit_conn_zone $binary_remote_addr zone=addr:1m sized;',
+  'proxy_cache_path /tmp/mailconf-gen-a keys_zone=one:1m;', 'proxy_cache_path /tmp/mailconf-gen-b keys_zone=pages:4k;', 'fastcgi_cache_path /tmp/mailconf-gen-c keys_zone=pages:1m;',
+  'proxy_cache_path /tmp/mailconf-gen-d levels=1:2 keys_zone=pages:1m inactive=1h;', 'proxy_cache_path /tmp/mailconf-gen-e keyzone=pages:1m;', 'proxy_cache_path /tmp/mailconf-gen-f levels=1:2;',
+  'ssl_session_cache shared:SSL:1m;', 'ssl_session_cache shared:SSL:2m;', 'ssl_session_cache shared:one:1m;', 'ssl_session_cache builtin shared:pages:1m;',
+  'upstream u { zone one 64k; server 127.0.0.1:1; }', 'upstream v { zone SSL; server 127.0.0.1:2; }', 'upstream w { zone one; server 127.0.0.1:3; }', 'upstream x { zone tiny 4k; server 127.0.0.1:4; }',
+  'limit_req zone=one;', 'limit_req zone=SSL burst=2;', 'limit_conn one 1;', 'limit_conn addr 1;', 'proxy_cache one;', 'proxy_cache pages;', 'fastcgi_cache pages;',
+);
+const zoneStatement = fc.oneof({ arbitrary: validZoneStatement, weight: 2 }, { arbitrary: mixedZoneStatement, weight: 3 });
+const mailSessionCache = pick('', '', 'ssl_session_cache shared:SSL:1m;', 'ssl_session_cache shared:MAIL:1m;', 'ssl_session_cache shared:one:1m;', 'ssl_session_cache shared:SSL:2m;');
+const zones = fc.tuple(fc.uniqueArray(zoneStatement, { minLength: 3, maxLength: 3 }), mailSessionCache).map(([http, mail]) =>
+  ['events {}', 'http {', ...http.map((h) => `    ${h}`), '    server { listen 8080; }', '}', 'mail {', '    auth_http 127.0.0.1:9000/auth;', `    ${mail}`, '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''].join('\n'),
+);
+
 const MAIL_OK = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const otherModules = fc.oneof(
   fc.tuple(httpItem, httpItem, fc.boolean()).map(([a, b, nested]) =>
-    ['events {}', 'http {', '    server {', '        listen 8080;', '        location / {', `            ${a}`, nested ? `            location /a { ${b} }` : `            ${b}`, '        }', '    }', '}', ...MAIL_OK].join('\n'),
+    ['events {}', 'http {', ...HTTP_ZONES, '    server {', '        listen 8080;', '        location / {', `            ${a}`, nested ? `            location /a { ${b} }` : `            ${b}`, '        }', '    }', '}', ...MAIL_OK].join('\n'),
   ),
   streamItem.map((a) => ['events {}', 'stream {', '    server {', '        listen 12345;', '        proxy_pass 127.0.0.1:1;', `        ${a}`, '    }', '}', ...MAIL_OK].join('\n')),
 );
@@ -163,6 +200,12 @@ describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx
     const { failing, mismatches } = compare('modules', fc.sample(otherModules, { numRuns: 300, seed }));
     expect(failing).toBeGreaterThan(50);
     expect(failing).toBeLessThan(250);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+  it('on 300 sets of shared memory zones across http and mail (fixed seed)', () => {
+    const { failing, mismatches } = compare('zones', fc.sample(zones, { numRuns: 300, seed }));
+    expect(failing).toBeGreaterThan(50);
+    expect(failing).toBeLessThan(270);
     expect(mismatches.slice(0, 5)).toEqual([]);
   });
   it('on 300 main and events statements (fixed seed)', () => {

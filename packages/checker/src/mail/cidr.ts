@@ -6,7 +6,11 @@ import { formatIPv6, parseIPv4, parseIPv6 } from '../net/ipv6.js';
 
 export type CidrResult = { ok: true; value: CidrValue; lowBits: boolean } | { ok: false };
 
-export function parseCidr(text: string): CidrResult {
+/**
+ * `hostNames`: whether what is not an address is looked up as a host name (set_real_ip_from,
+ * debug_connection) or refused, as ngx_ptocidr alone does (allow, deny).
+ */
+export function parseCidr(text: string, hostNames = true): CidrResult {
   if (text === 'unix:') return { ok: true, value: { raw: text, family: 'unix', address: '', prefix: 0 }, lowBits: false };
   const slash = text.indexOf('/');
   const addr = slash === -1 ? text : text.slice(0, slash);
@@ -14,6 +18,7 @@ export function parseCidr(text: string): CidrResult {
   const v4 = parseIPv4(addr);
   const v6 = v4 ? null : parseIPv6(addr);
   if (!v4 && !v6) {
+    if (!hostNames) return { ok: false };
     // Not an address nginx reads itself: resolved as a host name, each address a /32.
     const numeric = slash === -1 ? numericIPv4(addr) : null;
     if (numeric) return { ok: true, value: { raw: text, family: 'ipv4', address: numeric, prefix: 32 }, lowBits: false };

@@ -18,6 +18,7 @@ import resolverSyntax from './resolver.js';
 import authHttpUrl from './auth-http-url.js';
 import setRealIpFrom from './set-real-ip-from.js';
 import sharedMemoryZone from './shared-memory-zone.js';
+import httpValues from './http-values.js';
 import sslSessionCache from './ssl-session-cache.js';
 import errorLog from './error-log.js';
 import sslDirective from './ssl-directive.js';
@@ -69,6 +70,7 @@ export const rules: readonly Rule[] = [
   setRealIpFrom,
   sslSessionCache,
   sharedMemoryZone,
+  httpValues,
   errorLog,
   sslDirective,
   sslStarttlsConflict,

@@ -47,7 +47,9 @@ name (\`the shared memory zone "SSL" is already declared for a different use\`),
 \`limit_req_zone\` and an upstream \`zone\` with the same name. A zone must be declared with one
 size, \`limit_req_zone\`/\`limit_conn_zone\` may bind a zone to one key only, and a zone that is
 only used (\`limit_req zone=one\`, \`proxy_cache one\`, an upstream \`zone one;\` without size)
-but never given a size stops nginx after "syntax is ok" (\`zero size shared memory zone\`).
+but never given a size stops nginx after "syntax is ok" (\`zero size shared memory zone\`); a
+\`proxy_cache\` (\`fastcgi_cache\`, ...) naming a zone no matching \`*_cache_path\` declares is
+found when \`http {}\` is complete (\`"proxy_cache" zone "x" is unknown\`, at its \`}\`).
 Also the values of \`limit_req_zone\`, \`limit_req\`, \`limit_conn_zone\` and \`limit_conn\` (in
 \`http\` and \`stream\`), with nginx's messages. (\`ssl_session_cache\` values are the
 ssl-session-cache rule's, which adds its zones to the same list.)`,
@@ -148,13 +150,27 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
         return;
       }
       default:
-        return cache(d, family, add, arg, fail);
+        return cache(entry, family, add, arg, fail, ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => []));
     }
   },
   config(ctx) {
     // Only a whole configuration shows every zone's declaration.
     if ((ctx.options.context ?? 'main') !== 'main' || ctx.set.issues.length) return;
     for (const e of ctx.walk.all) if (e.directive.name === 'include' && !ctx.set.includes.has(e.directive)) return;
+    // A cache used where no *_cache_path declared its zone: found when http {} is merged, at its "}".
+    const uses = ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => []);
+    const reported = new Set<string>();
+    for (let k = 0; k < uses.length; k++) {
+      const { entry, zone } = uses[k]!;
+      const key = `${entry.directive.name} ${zone}`;
+      if (zonesOf(ctx).get(zone)?.owner !== null || reported.has(key)) continue;
+      reported.add(key);
+      let http: Entry = entry;
+      while (http.parent) http = http.parent;
+      const close = http.directive.block?.close;
+      if (!close) continue;
+      ctx.report({ entry, message: `"${entry.directive.name}" zone "${zone}" is unknown`, line: close.start.line, range: close, file: http.file, order: [http.endSeq, CACHE_MERGE_ORDER.indexOf(entry.directive.name), k] });
+    }
     for (const [name, zone] of zonesOf(ctx)) {
       if (zone.size) continue;
       ctx.report({ entry: zone.first, message: `zero size shared memory zone "${name}"`, order: [AFTER_PARSE, 1.5] });
@@ -165,9 +181,19 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
 /** The parameters of the *_cache_path directives other than keys_zone (their values are not checked here). */
 const CACHE_PATH_PARAMS = ['levels=', 'use_temp_path=', 'inactive=', 'max_size=', 'min_free=', 'loader_files=', 'loader_sleep=', 'loader_threshold=', 'manager_files=', 'manager_sleep=', 'manager_threshold='];
 
+/** The order nginx's build merges the modules with caches in (ngx_modules.c): proxy first. */
+const CACHE_MERGE_ORDER = ['proxy_cache', 'fastcgi_cache', 'uwsgi_cache', 'scgi_cache'];
+
+/** A *_cache statement and the zone it names, checked once http {} is read. */
+interface CacheUse {
+  entry: Entry;
+  zone: string;
+}
+
 /** `keys_zone=name:size` of the *_cache_path directives (2 pages at least), and the zone a *_cache statement uses. */
-function cache(d: Directive, family: string, add: (name: string, bytes: number, tag: string, at: number) => Zone | null, arg: (i: number) => string, fail: (message: string, at?: number) => void): void {
+function cache(entry: Entry, family: string, add: (name: string, bytes: number, tag: string, at: number) => Zone | null, arg: (i: number) => string, fail: (message: string, at?: number) => void, cacheUses: CacheUse[]): void {
   if (family !== 'http') return;
+  const d = entry.directive;
   // proxy_cache_path belongs to the proxy module, fastcgi_cache_path to fastcgi...: a zone of one is not the other's
   const tag = `http_${d.name.slice(0, d.name.indexOf('_cache'))}_cache`;
   if (d.name.endsWith('_cache_path')) {
@@ -196,5 +222,5 @@ function cache(d: Directive, family: string, add: (name: string, bytes: number, 
   if (d.argCount !== 1) return;
   const w = arg(0);
   if (w === 'off' || w.includes('$')) return;
-  add(w, 0, tag, 0);
+  if (add(w, 0, tag, 0)) cacheUses.push({ entry, zone: w });
 }

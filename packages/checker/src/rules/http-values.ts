@@ -1,0 +1,117 @@
+import type { Directive } from '@mailconf/syntax';
+import { parseCidr } from '../mail/cidr.js';
+import { cstr } from '../mail/listen.js';
+import { defineRule } from '../rule.js';
+import { atoi, timeMs, timeSec } from '../values.js';
+
+/** A value with a variable is compiled, and read per request: nothing to check now (ngx_http_compile_complex_value). */
+const hasVariable = (s: string) => s.includes('$');
+
+/**
+ * The values of the most used http (and stream) directives whose handlers are nginx's own
+ * rather than a standard reader, with the handlers' messages: each case follows the handler
+ * in nginx's sources, in its order.
+ */
+export default defineRule({
+  meta: {
+    id: 'http-values',
+    description: 'Values of common http and stream directives nginx reads with handlers of their own (error_page, return, expires, keepalive_timeout, add_header, allow, deny)',
+    kind: 'nginx',
+    severity: 'error',
+    docs: `A mail proxy's nginx.conf usually has an \`http {}\` too, and \`nginx -t\` stops at its mistakes
+as well. Besides the standard value kinds (invalid-value), these directives are checked as their
+own handlers read them:
+- \`error_page\`: codes from 300 to 599 (not 499), an optional \`=code\` before the URI;
+- \`return\`: a code up to 999, or a URL starting with \`http://\`, \`https://\` or \`$scheme\`;
+- \`expires\`: \`epoch\`, \`max\`, \`off\`, or a time with \`+\`, \`-\` or \`@\` (daily, under 24 hours), after an optional \`modified\`;
+- \`keepalive_timeout\`: a time, then optionally the \`Keep-Alive: timeout=\` seconds;
+- \`add_header\`, \`add_trailer\`: a third word can only be \`always\`;
+- \`allow\`, \`deny\` (http and stream): an address, a CIDR block, \`unix:\` or \`all\` — not a host
+  name; a block with bits set below its prefix is a warning.
+Values holding variables are read per request and not checked.`,
+  },
+  stage: 'value',
+  names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny'],
+  directive(entry, ctx) {
+    const d = entry.directive;
+    const family = entry.context ? entry.context.split(':', 1)[0] : '';
+    if (family !== 'http' && !(family === 'stream' && (d.name === 'allow' || d.name === 'deny'))) return;
+    if (!d.argCount) return;
+    const fail = (message: string, at?: number) => ctx.report({ entry, message, line: d.line, range: at === undefined ? d.range : d.args[at]!.range });
+    const arg = (i: number) => cstr(d.argValue(i));
+    switch (d.name) {
+      case 'keepalive_timeout':
+        if (timeMs(arg(0)) === null || (d.argCount > 1 && timeSec(arg(1)) === null)) fail('"keepalive_timeout" directive invalid value');
+        return;
+      case 'error_page':
+        return errorPage(d, arg, fail);
+      case 'return': {
+        const code = atoi(arg(0));
+        if (code === null) {
+          if (d.argCount === 1 && /^(https?:\/\/|\$scheme)/.test(arg(0))) return;
+          return fail(`invalid return code "${arg(0)}"`, 0);
+        }
+        if (code > 999n) fail(`invalid return code "${arg(0)}"`, 0);
+        return;
+      }
+      case 'expires': {
+        let modified = false;
+        if (d.argCount === 2) {
+          if (arg(0) !== 'modified') return fail('"expires" directive invalid value');
+          modified = true;
+        }
+        const v = arg(d.argCount - 1);
+        if (hasVariable(v)) return;
+        const err = expiresError(v, modified);
+        if (err) fail(`"expires" directive ${err}`);
+        return;
+      }
+      case 'add_header':
+      case 'add_trailer':
+        if (d.argCount === 3 && arg(2) !== 'always') fail(`invalid parameter "${arg(2)}"`, 2);
+        return;
+      case 'allow':
+      case 'deny': {
+        const v = arg(0);
+        if (v === 'all' || v === 'unix:') return;
+        const r = parseCidr(v, false);
+        if (!r.ok) return fail(`invalid parameter "${v}"`, 0);
+        if (r.lowBits) ctx.report({ entry, message: `low address bits of ${v} are meaningless`, nginxLevel: 'warn', severity: 'warning', line: d.line, range: d.args[0]!.range });
+        return;
+      }
+    }
+  },
+});
+
+/** ngx_http_core_error_page: `code ... [=[response]] uri`. */
+function errorPage(d: Directive, arg: (i: number) => string, fail: (message: string, at?: number) => void): void {
+  const last = d.argCount - 1;
+  let codes = last;
+  const answer = arg(last - 1);
+  if (answer.startsWith('=')) {
+    if (last - 1 === 0) return fail(`invalid value "${answer}"`, 0);
+    if (answer.length > 1 && atoi(answer.slice(1)) === null) return fail(`invalid value "${answer}"`, last - 1);
+    codes = last - 1;
+  }
+  for (let i = 0; i < codes; i++) {
+    const n = atoi(arg(i));
+    if (n === null || n === 499n) return fail(`invalid value "${arg(i)}"`, i);
+    if (n < 300n || n > 599n) return fail(`value "${arg(i)}" must be between 300 and 599`, i);
+  }
+}
+
+/** ngx_http_parse_expires: null, or the text nginx gives after the directive's name. */
+function expiresError(value: string, modified: boolean): string | null {
+  if (!modified && (value === 'epoch' || value === 'max' || value === 'off')) return null;
+  let v = value;
+  let daily = false;
+  if (v.startsWith('@')) {
+    if (modified) return 'daily time cannot be used with "modified" parameter';
+    daily = true;
+    v = v.slice(1);
+  } else if (v.startsWith('+') || v.startsWith('-')) v = v.slice(1);
+  const t = timeSec(v);
+  if (t === null) return 'invalid value';
+  if (daily && t > 24n * 60n * 60n) return 'daily time value must be less than 24 hours';
+  return null;
+}
