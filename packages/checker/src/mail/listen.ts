@@ -168,9 +168,13 @@ function parseSoKeepalive(v: string, acc: KeepaliveTunables): SoKeepalive | null
   return tuned();
 }
 
-type AddressResult = { addresses: ListenAddress[]; wildcard: boolean; hostName: string | null } | { error: string };
+export type AddressResult = { addresses: ListenAddress[]; wildcard: boolean; hostName: string | null } | { error: string };
 
-function parseAddress(text: string): AddressResult {
+/**
+ * The address of a listen as ngx_parse_url reads it (ports 0 where none is given: mail has no
+ * default, http's is 80), or its error text.
+ */
+export function parseAddress(text: string): AddressResult {
   if (text.length >= 5 && text.slice(0, 5).toLowerCase() === 'unix:') {
     const path = text.slice(5);
     if (!path) return { error: 'no path in the unix domain socket' };

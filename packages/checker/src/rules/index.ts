@@ -19,6 +19,7 @@ import authHttpUrl from './auth-http-url.js';
 import setRealIpFrom from './set-real-ip-from.js';
 import sharedMemoryZone from './shared-memory-zone.js';
 import httpValues from './http-values.js';
+import httpListen from './http-listen.js';
 import sslSessionCache from './ssl-session-cache.js';
 import errorLog from './error-log.js';
 import sslDirective from './ssl-directive.js';
@@ -71,6 +72,7 @@ export const rules: readonly Rule[] = [
   sslSessionCache,
   sharedMemoryZone,
   httpValues,
+  httpListen,
   errorLog,
   sslDirective,
   sslStarttlsConflict,

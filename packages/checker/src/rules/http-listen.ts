@@ -1,0 +1,154 @@
+import { AFTER_PARSE } from '../engine.js';
+import { cstr, parseAddress } from '../mail/listen.js';
+import type { ListenAddress } from '../model.js';
+import { defineRule, type RuleContext } from '../rule.js';
+import type { Entry } from '../walk.js';
+import { statementRange } from './server-checks-util.js';
+
+/** Parameters that give a listen socket options of its own (ngx_http_core_listen's lsopt.set). */
+const OPTION_WORDS = new Set(['bind', 'deferred', 'reuseport']);
+const OPTION_PREFIXES = ['setfib=', 'fastopen=', 'backlog=', 'rcvbuf=', 'sndbuf=', 'accept_filter=', 'ipv6only=o', 'so_keepalive='];
+/** Parameters that change neither (protocols). */
+const PROTOCOL_WORDS = new Set(['ssl', 'http2', 'proxy_protocol', 'quic']);
+
+/** One address:port of http {}, as ngx_http_add_addresses keeps it. */
+interface HttpAddress {
+  /** As nginx prints it: the first listen's address (a later one with options replaces it). */
+  text: string;
+  /** The servers listening on it, in the order their listens were read. */
+  servers: Entry[];
+  options: boolean;
+  defaultServer: boolean;
+}
+
+/** A listen's addresses (port 80 when none is given) and what its parameters set, or null where we cannot tell. */
+function readListen(d: Entry['directive']): { addresses: ListenAddress[]; options: boolean; defaultServer: boolean } | null {
+  const parsed = parseAddress(cstr(d.argValue(0)));
+  if ('error' in parsed) return null;
+  // a port range is a listen of 1.27.x and later for mail only; leave such text alone
+  if (parsed.addresses.length > 1 && parsed.hostName === null) return null;
+  let options = false;
+  let defaultServer = false;
+  for (let i = 1; i < d.argCount; i++) {
+    const w = cstr(d.argValue(i));
+    if (w === 'default_server' || w === 'default') defaultServer = true;
+    else if (OPTION_WORDS.has(w) || OPTION_PREFIXES.some((p) => w.startsWith(p))) options = true;
+    else if (!PROTOCOL_WORDS.has(w)) return null;
+  }
+  const addresses = parsed.addresses.map((a) => (a.family === 'unix' || a.port ? a : { ...a, port: 80, text: a.family === 'ipv6' ? `[${a.host}]:80` : `${a.host}:80` }));
+  return { addresses, options, defaultServer };
+}
+
+/** The names a server answers to, lowercased as server_name stores them: exact names only. */
+function exactNames(server: Entry): { names: string[]; at: Entry | null } {
+  let at: Entry | null = null;
+  const names: string[] = [];
+  for (const c of server.children) {
+    if (c.directive.name !== 'server_name') continue;
+    at ??= c;
+    for (let i = 0; i < c.directive.argCount; i++) {
+      const n = cstr(c.directive.argValue(i)).toLowerCase();
+      // wildcards and regular expressions are hashed differently; not compared here
+      if (!n.includes('*') && !n.startsWith('.') && !n.startsWith('~')) names.push(n);
+    }
+  }
+  // a server without server_name is named "" (ngx_http_core_merge_srv_conf)
+  if (!at) names.push('');
+  return { names, at };
+}
+
+/** nginx's http listen bookkeeping: duplicate listens, options, default servers; server names on one address. */
+export default defineRule({
+  meta: {
+    id: 'http-listen',
+    description: 'http listens nginx refuses (a duplicate listen, options or default server for one address) and server names it ignores',
+    kind: 'nginx',
+    severity: 'error',
+    docs: `In \`http {}\` every address:port is one entry shared by the servers that listen on it, and
+nginx refuses, at the listen that breaks it:
+- the same address twice in one server (\`a duplicate listen 0.0.0.0:80\`);
+- socket options (\`backlog=\`, \`rcvbuf=\`, \`sndbuf=\`, \`reuseport\`, \`bind\`, \`deferred\`,
+  \`ipv6only=\`, \`so_keepalive=\`, \`fastopen=\`, ...) given by two listens of one address
+  (\`duplicate listen options for 0.0.0.0:443\`): set them once, on one server;
+- two \`default_server\`s for one address (\`a duplicate default server for 0.0.0.0:80\`) — typical
+  when a distribution's default site is left enabled beside your own.
+\`listen 80\`, \`listen *:80\` and \`listen 0.0.0.0:80\` are one address; \`[::]:80\` and
+\`127.0.0.1:80\` are others. Servers that share an address and answer to the same name make
+nginx warn and ignore the later one (\`conflicting server name "example.org" on 0.0.0.0:80,
+ignored\`; a server without \`server_name\` is named ""; one without \`listen\` listens on
+\`*:80\`). Listens with parameters this rule does not know are left out.`,
+  },
+  config(ctx) {
+    const addresses = new Map<string, HttpAddress>();
+    // servers in the order their first listen (or, without one, the end of http {}) is read
+    const all = ctx.walk.all;
+    const withoutListen: Entry[] = [];
+    // a server of a real http {} block (not one misplaced at the top of a mail fragment)
+    const httpServer = (e: Entry | null): e is Entry => !!e && e.directive.name === 'server' && e.context === 'http' && !ctx.invalid.has(e) && e.parent?.directive.name === 'http' && !!e.directive.block;
+    for (let i = 0; i < all.length; i++) {
+      const e = all[i]!;
+      if (httpServer(e) && !e.children.some((c) => c.directive.name === 'listen')) withoutListen.push(e);
+      if (e.directive.name !== 'listen' || !httpServer(e.parent) || ctx.invalid.has(e) || !e.directive.argCount) continue;
+      const listen = readListen(e.directive);
+      if (listen) addListen(ctx, addresses, e, e.parent, listen);
+    }
+    // nginx gives a server without listen *:80 (when it runs as root, as it does to bind port 80)
+    for (const server of withoutListen) {
+      const key = 'ipv4 0.0.0.0 80';
+      const a = addresses.get(key);
+      if (a) a.servers.push(server);
+      else addresses.set(key, { text: '0.0.0.0:80', servers: [server], options: false, defaultServer: false });
+    }
+    conflictingNames(ctx, addresses);
+  },
+});
+
+function addListen(ctx: RuleContext, addresses: Map<string, HttpAddress>, e: Entry, server: Entry, listen: NonNullable<ReturnType<typeof readListen>>): void {
+  const fail = (message: string) => ctx.report({ entry: e, message, range: e.directive.args[0]!.range });
+  for (const addr of listen.addresses) {
+    const key = `${addr.family} ${addr.host} ${addr.port}`;
+    const a = addresses.get(key);
+    if (!a) {
+      addresses.set(key, { text: addr.text, servers: [server], options: listen.options, defaultServer: listen.defaultServer });
+      continue;
+    }
+    if (a.servers.includes(server)) return fail(`a duplicate listen ${a.text}`);
+    a.servers.push(server);
+    if (listen.options) {
+      if (a.options) return fail(`duplicate listen options for ${a.text}`);
+      a.options = true;
+      a.text = addr.text;
+    }
+    if (listen.defaultServer) {
+      if (a.defaultServer) return fail(`a duplicate default server for ${a.text}`);
+      a.defaultServer = true;
+    }
+  }
+}
+
+/** ngx_http_server_names: on an address with several servers, a name already taken warns and is ignored. */
+function conflictingNames(ctx: RuleContext, addresses: Map<string, HttpAddress>): void {
+  let k = 0;
+  for (const a of addresses.values()) {
+    if (a.servers.length < 2) continue;
+    const seen = new Set<string>();
+    for (const server of a.servers) {
+      const { names, at } = exactNames(server);
+      for (const name of names) {
+        if (!seen.has(name)) {
+          seen.add(name);
+          continue;
+        }
+        const where = at ?? server;
+        ctx.report({
+          entry: where,
+          message: `conflicting server name "${name}" on ${a.text}, ignored`,
+          nginxLevel: 'warn',
+          severity: 'warning',
+          range: at ? statementRange(at.directive) : (server.directive.block?.open ?? server.directive.range),
+          order: [AFTER_PARSE - 1, k++],
+        });
+      }
+    }
+  }
+}
