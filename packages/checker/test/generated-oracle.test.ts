@@ -5,7 +5,8 @@
  * generators: whole configurations with several servers (nginx stops at the first mistake),
  * one statement in an otherwise valid server, one main plus one events statement before a
  * valid mail {} (so every value is the one judged), http and stream statements whose checks
- * come from nginx's sources, and sets of shared memory zones across http and mail.
+ * come from nginx's sources, sets of shared memory zones across http and mail, and http servers
+ * sharing addresses.
  * MAILCONF_SEED=<n> runs other samples (CI keeps the fixed seed).
  */
 import * as fs from 'node:fs';
@@ -146,6 +147,21 @@ const zones = fc.tuple(fc.uniqueArray(zoneStatement, { minLength: 3, maxLength: 
   ['events {}', 'http {', ...http.map((h) => `    ${h}`), '    server { listen 8080; }', '}', 'mail {', '    auth_http 127.0.0.1:9000/auth;', `    ${mail}`, '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''].join('\n'),
 );
 
+/**
+ * Two or three http servers with listens that share addresses or not, default servers, socket
+ * options, ssl with and without certificates, and names: nginx's bookkeeping of http addresses.
+ */
+const httpListen = pick(
+  '80', '*:80', '0.0.0.0:80', '127.0.0.1', '127.0.0.1:80', '[::]:80', '443 ssl', '443 ssl backlog=511', '0.0.0.0:443 ssl reuseport', '443', '80 default_server', '80 default', '*:80 default_server rcvbuf=64k',
+  '8080 bind', 'localhost:8080', '8080', '8443 ssl default_server', '8443 http2', 'unix:/run/mailconf-gen.sock', 'unix:/run/mailconf-gen.sock default_server', '[::]:443 ssl ipv6only=on',
+);
+const httpServerExtra = pick('server_name a.example;', 'server_name A.example b.example;', 'server_name "";', 'server_name *.example;', 'ssl_certificate /etc/ssl/w.pem; ssl_certificate_key /etc/ssl/w.key;', 'ssl_reject_handshake on;');
+const httpServer = fc.tuple(fc.array(httpListen, { maxLength: 2 }), fc.array(httpServerExtra, { maxLength: 2 })).map(([ls, extra]) => `    server { ${[...ls.map((l) => `listen ${l};`), ...extra].join(' ')} }`);
+const httpServers = fc.tuple(fc.array(httpServer, { minLength: 2, maxLength: 3 }), fc.boolean()).map(([servers, cert]) =>
+  ['events {}', 'http {', ...(cert ? ['    ssl_certificate /etc/ssl/w.pem;', '    ssl_certificate_key /etc/ssl/w.key;'] : []), ...servers, '}', ...MAIL_OK_LINES].join('\n'),
+);
+
+const MAIL_OK_LINES = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const MAIL_OK = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const otherModules = fc.oneof(
   fc.tuple(httpItem, httpItem, fc.boolean()).map(([a, b, nested]) =>
@@ -205,6 +221,12 @@ describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx
   it('on 300 sets of shared memory zones across http and mail (fixed seed)', () => {
     const { failing, mismatches } = compare('zones', fc.sample(zones, { numRuns: 300, seed }));
     expect(failing).toBeGreaterThan(50);
+    expect(failing).toBeLessThan(270);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+  it('on 300 sets of http servers sharing addresses (fixed seed)', () => {
+    const { failing, mismatches } = compare('listens', fc.sample(httpServers, { numRuns: 300, seed }));
+    expect(failing).toBeGreaterThan(30);
     expect(failing).toBeLessThan(270);
     expect(mismatches.slice(0, 5)).toEqual([]);
   });

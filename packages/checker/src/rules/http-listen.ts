@@ -19,24 +19,30 @@ interface HttpAddress {
   servers: Entry[];
   options: boolean;
   defaultServer: boolean;
+  /** Whether any listen of it has `ssl`. */
+  ssl: boolean;
+  /** The server with `default_server`, or else the first to listen on it. */
+  default: Entry;
 }
 
 /** A listen's addresses (port 80 when none is given) and what its parameters set, or null where we cannot tell. */
-function readListen(d: Entry['directive']): { addresses: ListenAddress[]; options: boolean; defaultServer: boolean } | null {
+function readListen(d: Entry['directive']): { addresses: ListenAddress[]; options: boolean; defaultServer: boolean; ssl: boolean } | null {
   const parsed = parseAddress(cstr(d.argValue(0)));
   if ('error' in parsed) return null;
   // a port range is a listen of 1.27.x and later for mail only; leave such text alone
   if (parsed.addresses.length > 1 && parsed.hostName === null) return null;
   let options = false;
   let defaultServer = false;
+  let ssl = false;
   for (let i = 1; i < d.argCount; i++) {
     const w = cstr(d.argValue(i));
     if (w === 'default_server' || w === 'default') defaultServer = true;
+    else if (w === 'ssl') ssl = true;
     else if (OPTION_WORDS.has(w) || OPTION_PREFIXES.some((p) => w.startsWith(p))) options = true;
     else if (!PROTOCOL_WORDS.has(w)) return null;
   }
   const addresses = parsed.addresses.map((a) => (a.family === 'unix' || a.port ? a : { ...a, port: 80, text: a.family === 'ipv6' ? `[${a.host}]:80` : `${a.host}:80` }));
-  return { addresses, options, defaultServer };
+  return { addresses, options, defaultServer, ssl };
 }
 
 /** The names a server answers to, lowercased as server_name stores them: exact names only. */
@@ -61,7 +67,7 @@ function exactNames(server: Entry): { names: string[]; at: Entry | null } {
 export default defineRule({
   meta: {
     id: 'http-listen',
-    description: 'http listens nginx refuses (a duplicate listen, options or default server for one address) and server names it ignores',
+    description: 'http listens nginx refuses (a duplicate listen, options or default server for one address, ssl without a certificate) and server names it ignores',
     kind: 'nginx',
     severity: 'error',
     docs: `In \`http {}\` every address:port is one entry shared by the servers that listen on it, and
@@ -76,7 +82,10 @@ nginx refuses, at the listen that breaks it:
 \`127.0.0.1:80\` are others. Servers that share an address and answer to the same name make
 nginx warn and ignore the later one (\`conflicting server name "example.org" on 0.0.0.0:80,
 ignored\`; a server without \`server_name\` is named ""; one without \`listen\` listens on
-\`*:80\`). Listens with parameters this rule does not know are left out.`,
+\`*:80\`). And the default server of an address with \`listen ... ssl\` needs an
+\`ssl_certificate\` (its own or http's) unless it has \`ssl_reject_handshake on\`, in which case
+every server of the address needs one or rejects handshakes too. Listens with parameters this
+rule does not know are left out.`,
   },
   config(ctx) {
     const addresses = new Map<string, HttpAddress>();
@@ -97,9 +106,10 @@ ignored\`; a server without \`server_name\` is named ""; one without \`listen\` 
       const key = 'ipv4 0.0.0.0 80';
       const a = addresses.get(key);
       if (a) a.servers.push(server);
-      else addresses.set(key, { text: '0.0.0.0:80', servers: [server], options: false, defaultServer: false });
+      else addresses.set(key, { text: '0.0.0.0:80', servers: [server], options: false, defaultServer: false, ssl: false, default: server });
     }
     conflictingNames(ctx, addresses);
+    missingCertificates(ctx, addresses);
   },
 });
 
@@ -109,9 +119,10 @@ function addListen(ctx: RuleContext, addresses: Map<string, HttpAddress>, e: Ent
     const key = `${addr.family} ${addr.host} ${addr.port}`;
     const a = addresses.get(key);
     if (!a) {
-      addresses.set(key, { text: addr.text, servers: [server], options: listen.options, defaultServer: listen.defaultServer });
+      addresses.set(key, { text: addr.text, servers: [server], options: listen.options, defaultServer: listen.defaultServer, ssl: listen.ssl, default: server });
       continue;
     }
+    a.ssl ||= listen.ssl;
     if (a.servers.includes(server)) return fail(`a duplicate listen ${a.text}`);
     a.servers.push(server);
     if (listen.options) {
@@ -122,6 +133,7 @@ function addListen(ctx: RuleContext, addresses: Map<string, HttpAddress>, e: Ent
     if (listen.defaultServer) {
       if (a.defaultServer) return fail(`a duplicate default server for ${a.text}`);
       a.defaultServer = true;
+      a.default = server;
     }
   }
 }
@@ -150,5 +162,37 @@ function conflictingNames(ctx: RuleContext, addresses: Map<string, HttpAddress>)
         });
       }
     }
+  }
+}
+
+/** Whether a server, or the http {} around it, has a statement of this name (what ssl_certificate and the like inherit). */
+function setFor(server: Entry, name: string, value?: string): boolean {
+  const has = (e: Entry) => e.children.some((c) => c.directive.name === name && (value === undefined || (c.directive.argCount === 1 && c.directive.argValue(0).toLowerCase() === value)));
+  return has(server) || (server.parent !== null && has(server.parent));
+}
+
+/**
+ * ngx_http_ssl_init: the default server of every address with a \`listen ... ssl\` needs a
+ * certificate, unless it rejects handshakes (then every server of the address does, or rejects).
+ * Reported at the server's "{", where nginx points, once http {} is read.
+ */
+function missingCertificates(ctx: RuleContext, addresses: Map<string, HttpAddress>): void {
+  let k = 0;
+  for (const a of addresses.values()) {
+    if (!a.ssl) continue;
+    const ok = (s: Entry) => setFor(s, 'ssl_certificate') || setFor(s, 'ssl_reject_handshake', 'on');
+    let missing: Entry | null = null;
+    if (!setFor(a.default, 'ssl_certificate')) missing = setFor(a.default, 'ssl_reject_handshake', 'on') ? (a.servers.find((s) => !ok(s)) ?? null) : a.default;
+    if (!missing) continue;
+    const http = missing.parent!;
+    const open = missing.directive.block?.open ?? missing.directive.range;
+    ctx.report({
+      entry: missing,
+      message: 'no "ssl_certificate" is defined for the "listen ... ssl" directive',
+      line: open.start.line,
+      range: { start: missing.directive.range.start, end: open.end },
+      order: [http.endSeq, 10, k++],
+    });
+    // nginx stops at the first; the others are found once it is mended
   }
 }
