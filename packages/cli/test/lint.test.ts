@@ -33,6 +33,14 @@ describe('mailconf lint', () => {
     expect(out).toMatch(/broken\.conf:7:5 {2}error {2}unknown directive "imap_capabilites".* {2}unknown-directive/);
   });
 
+  it('stylish: a statement over several lines is shown on nginx\'s line, with a column only where the problem stands on it', async () => {
+    const f = path.join(tmp, 'multi-line.conf');
+    fs.writeFileSync(f, 'events {}\nhttp {\n    limit_req_zone $binary_remote_addr zone=one:10m rate=10r/sec\n        ;\n    limit_req_zone $binary_remote_addr zone=two:10m rate=1r/fortnight;\n}\n');
+    const { out } = await runCli(['lint', f]);
+    expect(out).toMatch(/multi-line\.conf:4:1 {2}error {2}invalid rate "rate=10r\/sec"/);
+    expect(out).toMatch(/multi-line\.conf:5:53 {2}error {2}invalid rate "rate=1r\/fortnight"/);
+  });
+
   it('json: one object per problem with range and nginx message', async () => {
     const { out } = await runCli(['lint', '-f', 'json', example('broken.conf')]);
     const list = JSON.parse(out) as { ruleId: string; line: number; nginx: { message: string } | null; range: { start: { line: number } } }[];
