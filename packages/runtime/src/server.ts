@@ -277,7 +277,10 @@ export class MailProxy implements ProxyHandle, SessionHost {
 
   async close(opts: { graceful?: boolean; timeoutMs?: number | null } = {}): Promise<void> {
     this.closing = true;
-    await Promise.all([...this.listeners.values()].map((l) => new Promise<void>((res) => l.server.close(() => res()))));
+    // Listeners stop accepting now; Node calls close's callback only once every connection
+    // they accepted has ended, so that is awaited after the sessions are closed below (a
+    // stop that waited for it first would wait for every client to leave by itself).
+    const listenersClosed = Promise.all([...this.listeners.values()].map((l) => new Promise<void>((res) => l.server.close(() => res()))));
     this.listeners.clear();
     if (opts.graceful && this.sessions.size) {
       await new Promise<void>((resolve) => {
@@ -292,6 +295,7 @@ export class MailProxy implements ProxyHandle, SessionHost {
       }
       s.close();
     }
+    await listenersClosed;
     for (const t of this.logCache.values()) t.close();
     this.logCache.clear();
   }

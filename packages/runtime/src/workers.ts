@@ -146,6 +146,9 @@ export async function runMaster(opts: RunOptions): Promise<number> {
   let generation = new Set<Worker>();
   let stopping = false;
   let current = model;
+  // SIGHUPs in a row each start a generation; the one of the latest signal stays
+  let reloads = 0;
+  let installed = 0;
 
   const fork = (count: number): Promise<Set<Worker> | null> =>
     new Promise((resolve) => {
@@ -210,9 +213,14 @@ export async function runMaster(opts: RunOptions): Promise<number> {
         stderr('mailconf: reload failed, the previous configuration stays in use\n');
         return;
       }
-      const old = generation;
+      const reload = ++reloads;
       void fork(workerCount(next.model)).then((g) => {
         if (!g) return;
+        // stopped meanwhile, or a later reload's workers are serving already: not wanted
+        if (stopping || reload < installed) return void stopAll(g, false);
+        installed = reload;
+        // the generation serving now, which is not the one of the signal when reloads overlap
+        const old = generation;
         current = next.model!;
         generation = g;
         void stopAll(old, true);

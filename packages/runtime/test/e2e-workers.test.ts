@@ -4,7 +4,9 @@
  * this Node. Two workers serve connections (their pids show in the error log's `PID#0`
  * field, both children of the master whose pid is in `pid`); a worker that is killed is
  * replaced and connections are still served; SIGHUP reloads the configuration in a new
- * generation of workers while the old one leaves, and no client connecting meanwhile is lost; SIGTERM stops every process and removes
+ * generation of workers while the old one leaves, no client connecting meanwhile is lost, and
+ * of two quick reloads only the last one's workers stay; SIGTERM stops every process (closing open
+ * sessions rather than waiting for them) and removes
  * the pid file. Skipped, with a note, when esbuild is not installed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -40,6 +42,13 @@ function parentOf(pid: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** The processes whose parent is `pid`, where /proc tells. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) if (/^\d+$/.test(name) && alive(Number(name)) && parentOf(Number(name)) === pid) out.push(Number(name));
+  return out;
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
@@ -184,13 +193,36 @@ describe.skipIf(!esbuild)('mailconf run with worker_processes 2', () => {
     expect(greeted).toBeGreaterThan(100);
   }, 30_000);
 
-  it('stops every process on SIGTERM and removes the pid file', async () => {
+  it('keeps the workers of the last of two quick reloads, and only those', async () => {
+    // The second SIGHUP comes while the first one's workers are starting: both generations
+    // start, the older is sent away, and two workers remain (neither reload's workers leak).
+    process.kill(master.pid!, 'SIGHUP');
+    await new Promise((r) => setTimeout(r, 50));
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), config('imap_capabilities IMAP4rev1 LAST;'));
+    process.kill(master.pid!, 'SIGHUP');
+    await waitFor(async () => (await serve(1))[0]!.caps === '* CAPABILITY IMAP4rev1 LAST AUTH=PLAIN\r\n', 'the last configuration');
+    await waitFor(() => childrenOf(master.pid!).length === 2, 'two workers', 15_000);
+    // and it stays so
+    await new Promise((r) => setTimeout(r, 1000));
+    const workers = childrenOf(master.pid!);
+    workers.forEach((p) => seen.add(p));
+    expect(workers).toHaveLength(2);
+  }, 30_000);
+
+  it('stops every process on SIGTERM and removes the pid file, closing the sessions still open', async () => {
     const workers = new Set((await serve(4)).map((s) => s.pid));
+    // clients that stay connected without a word: a stop closes them instead of waiting for them
+    const idle = await Promise.all([1, 2, 3, 4].map(() => TestClient.connect(port)));
+    for (const c of idle) expect(await c.read(/\r\n/, 5000)).toBe('* OK IMAP4 ready\r\n');
     const exited = new Promise<number | null>((r) => master.once('exit', (code) => r(code)));
     process.kill(master.pid!, 'SIGTERM');
     expect(await exited).toBe(0);
     expect(fs.existsSync(pidFile())).toBe(false);
     await waitFor(() => [...workers].every((p) => !alive(p)), 'the workers to stop', 5000);
+    for (const c of idle) {
+      await c.read(/never/, 2000);
+      expect(c.closed).toBe(true);
+    }
     await expect(TestClient.connect(port)).rejects.toThrow();
-  });
+  }, 20_000);
 });
