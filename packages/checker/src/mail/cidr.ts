@@ -15,7 +15,9 @@ export function parseCidr(text: string, hostNames = true): CidrResult {
   const slash = text.indexOf('/');
   const addr = slash === -1 ? text : text.slice(0, slash);
   const prefixText = slash === -1 ? null : text.slice(slash + 1);
-  const v4 = parseIPv4(addr);
+  // ngx_inet_addr cannot return 255.255.255.255 (it is its INADDR_NONE): that text is no address for ngx_ptocidr
+  const quad = parseIPv4(addr);
+  const v4 = quad && quad.every((b) => b === 255) ? null : quad;
   const v6 = v4 ? null : parseIPv6(addr);
   if (!v4 && !v6) {
     if (!hostNames) return { ok: false };

@@ -2,7 +2,7 @@ import type { Directive } from '@mailconf/syntax';
 import { AFTER_PARSE } from '../engine.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
-import { atoi, size } from '../values.js';
+import { atoi, offset, size, timeMs, timeSec } from '../values.js';
 import type { Entry } from '../walk.js';
 import { addZone, MIN_ZONE_SIZE, zonesOf, type Zone } from '../zones.js';
 
@@ -55,7 +55,7 @@ Also the values of \`limit_req_zone\`, \`limit_req\`, \`limit_conn_zone\` and \`
 ssl-session-cache rule's, which adds its zones to the same list.)`,
   },
   stage: 'value',
-  names: ['limit_req_zone', 'limit_req', 'limit_conn_zone', 'limit_conn', 'zone', 'proxy_cache_path', 'fastcgi_cache_path', 'scgi_cache_path', 'uwsgi_cache_path', 'proxy_cache', 'fastcgi_cache', 'scgi_cache', 'uwsgi_cache'],
+  names: ['ssl_ocsp_cache', 'limit_req_zone', 'limit_req', 'limit_conn_zone', 'limit_conn', 'zone', 'proxy_cache_path', 'fastcgi_cache_path', 'scgi_cache_path', 'uwsgi_cache_path', 'proxy_cache', 'fastcgi_cache', 'scgi_cache', 'uwsgi_cache'],
   directive(entry, ctx) {
     const d = entry.directive;
     const family = familyOf(entry);
@@ -149,6 +149,18 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
         add(name, bytes, `${family}_upstream`, 0);
         return;
       }
+      case 'ssl_ocsp_cache': {
+        // off | shared:name:size; a zone of the ssl module's context, not of its session cache
+        if (family !== 'http' || d.argCount !== 1 || arg(0) === 'off') return;
+        const w = arg(0);
+        const rest = w.startsWith('shared:') ? w.slice(7) : '';
+        const colon = rest.indexOf(':');
+        const bytes = colon > 0 ? size(rest.slice(colon + 1)) : null;
+        if (bytes === null) return fail(`invalid OCSP cache "${w}"`, 0);
+        if (bytes < BigInt(MIN_ZONE_SIZE)) return fail(`OCSP cache "${w}" is too small`, 0);
+        add(rest.slice(0, colon), Number(bytes), 'http_ssl_ocsp', 0);
+        return;
+      }
       default:
         return cache(entry, family, add, arg, fail, ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => []));
     }
@@ -157,19 +169,35 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
     // Only a whole configuration shows every zone's declaration.
     if ((ctx.options.context ?? 'main') !== 'main' || ctx.set.issues.length) return;
     for (const e of ctx.walk.all) if (e.directive.name === 'include' && !ctx.set.includes.has(e.directive)) return;
-    // A cache used where no *_cache_path declared its zone: found when http {} is merged, at its "}".
-    const uses = ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => []);
-    const reported = new Set<string>();
-    for (let k = 0; k < uses.length; k++) {
-      const { entry, zone } = uses[k]!;
-      const key = `${entry.directive.name} ${zone}`;
-      if (zonesOf(ctx).get(zone)?.owner !== null || reported.has(key)) continue;
-      reported.add(key);
-      let http: Entry = entry;
+    // A cache used where no *_cache_path declared its zone: found when http {} is merged, at its
+    // "}". nginx merges module by module, each over the servers and their locations in order,
+    // and checks the zone a block ends up with: a server's or location's own, or, in a server
+    // that sets none, http's (which no merge checks when every server sets its own).
+    const unknown: { use: CacheUse; http: Entry; at: [number, number] }[] = [];
+    for (const use of ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => [])) {
+      if (zonesOf(ctx).get(use.zone)?.owner !== null) continue;
+      const block = use.entry.parent;
+      if (!block) continue;
+      let http: Entry = block;
       while (http.parent) http = http.parent;
+      let mergedAt = block.seq;
+      if (block === http) {
+        const name = use.entry.directive.name;
+        const inheriting = http.children.find((c) => c.directive.name === 'server' && !c.children.some((x) => x.directive.name === name));
+        if (!inheriting) continue;
+        mergedAt = inheriting.seq;
+      }
+      unknown.push({ use, http, at: [CACHE_MERGE_ORDER.indexOf(use.entry.directive.name), mergedAt] });
+    }
+    unknown.sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1]);
+    const reported = new Set<string>();
+    for (const { use, http, at } of unknown) {
+      const key = `${use.entry.directive.name} ${use.zone}`;
+      if (reported.has(key)) continue;
+      reported.add(key);
       const close = http.directive.block?.close;
       if (!close) continue;
-      ctx.report({ entry, message: `"${entry.directive.name}" zone "${zone}" is unknown`, line: close.start.line, range: close, file: http.file, order: [http.endSeq, CACHE_MERGE_ORDER.indexOf(entry.directive.name), k] });
+      ctx.report({ entry: use.entry, message: `"${use.entry.directive.name}" zone "${use.zone}" is unknown`, line: close.start.line, range: close, file: http.file, order: [http.endSeq, ...at] });
     }
     for (const [name, zone] of zonesOf(ctx)) {
       if (zone.size) continue;
@@ -178,8 +206,34 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
   },
 });
 
-/** The parameters of the *_cache_path directives other than keys_zone (their values are not checked here). */
-const CACHE_PATH_PARAMS = ['levels=', 'use_temp_path=', 'inactive=', 'max_size=', 'min_free=', 'loader_files=', 'loader_sleep=', 'loader_threshold=', 'manager_files=', 'manager_sleep=', 'manager_threshold='];
+/**
+ * The parameters of the *_cache_path directives other than keys_zone: the prefix, how nginx
+ * reads the value after it, and the word of its message (`invalid inactive value "..."`).
+ */
+const CACHE_PATH_PARAMS: [prefix: string, valid: (v: string) => boolean, what: string][] = [
+  // levels=1:2 — up to three levels of one or two characters
+  ['levels=', (v) => /^([12](:[12]){0,2})?$/.test(v), ''],
+  ['use_temp_path=', (v) => v === 'on' || v === 'off', 'use_temp_path'],
+  ['inactive=', (v) => timeSec(v) !== null, 'inactive'],
+  ['max_size=', (v) => offset(v) !== null, 'max_size'],
+  ['min_free=', (v) => offset(v) !== null, 'min_free'],
+  ['loader_files=', (v) => atoi(v) !== null, 'loader_files'],
+  ['loader_sleep=', (v) => timeMs(v) !== null, 'loader_sleep'],
+  ['loader_threshold=', (v) => timeMs(v) !== null, 'loader_threshold'],
+  ['manager_files=', (v) => atoi(v) !== null, 'manager_files'],
+  ['manager_sleep=', (v) => timeMs(v) !== null, 'manager_sleep'],
+  ['manager_threshold=', (v) => timeMs(v) !== null, 'manager_threshold'],
+];
+
+function cacheParamError(w: string): string | null {
+  for (const [prefix, valid, what] of CACHE_PATH_PARAMS) {
+    if (!w.startsWith(prefix)) continue;
+    if (valid(w.slice(prefix.length))) return null;
+    if (prefix === 'levels=') return `invalid "levels" "${w}"`;
+    return prefix === 'use_temp_path=' ? `invalid use_temp_path value "${w}", it must be "on" or "off"` : `invalid ${what} value "${w}"`;
+  }
+  return `invalid parameter "${w}"`;
+}
 
 /** The order nginx's build merges the modules with caches in (ngx_modules.c): proxy first. */
 const CACHE_MERGE_ORDER = ['proxy_cache', 'fastcgi_cache', 'uwsgi_cache', 'scgi_cache'];
@@ -190,7 +244,7 @@ interface CacheUse {
   zone: string;
 }
 
-/** `keys_zone=name:size` of the *_cache_path directives (2 pages at least), and the zone a *_cache statement uses. */
+/** The *_cache_path parameters and `keys_zone=name:size` (2 pages at least), and the zone a *_cache statement uses. */
 function cache(entry: Entry, family: string, add: (name: string, bytes: number, tag: string, at: number) => Zone | null, arg: (i: number) => string, fail: (message: string, at?: number) => void, cacheUses: CacheUse[]): void {
   if (family !== 'http') return;
   const d = entry.directive;
@@ -209,7 +263,8 @@ function cache(entry: Entry, family: string, add: (name: string, bytes: number, 
         zone = { name: rest.slice(0, colon), size: Number(s), at: i };
         continue;
       }
-      if (!CACHE_PATH_PARAMS.some((p) => w.startsWith(p))) return fail(`invalid parameter "${w}"`, i);
+      const error = cacheParamError(w);
+      if (error) return fail(error, i);
     }
     if (!zone || !zone.name || !zone.size) return fail(`"${d.name}" must have "keys_zone" parameter`);
     const z = add(zone.name, zone.size, tag, zone.at);
