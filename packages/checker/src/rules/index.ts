@@ -46,6 +46,7 @@ import proxyTimeoutBelowRfc from './proxy-timeout-below-rfc.js';
 import setRealIpFromNoEffect from './set-real-ip-from-no-effect.js';
 import proxyProtocolWithoutRealIp from './proxy-protocol-without-real-ip.js';
 import authHttpPassClientCertNoEffect from './auth-http-pass-client-cert-no-effect.js';
+import smtpServerNameUnset from './smtp-server-name-unset.js';
 import weakSslCiphers from './weak-ssl-ciphers.js';
 import smtpClientNameUnavailable from './smtp-client-name-unavailable.js';
 import listenWithoutPort from './listen-without-port.js';
@@ -104,6 +105,7 @@ export const rules: readonly Rule[] = [
   smtpClientNameUnavailable,
   proxyProtocolWithoutRealIp,
   authHttpPassClientCertNoEffect,
+  smtpServerNameUnset,
 ];
 
 /** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */
