@@ -89,17 +89,23 @@ rule does not know are left out.`,
   },
   config(ctx) {
     const addresses = new Map<string, HttpAddress>();
-    // servers in the order their first listen (or, without one, the end of http {}) is read
-    const all = ctx.walk.all;
     const withoutListen: Entry[] = [];
-    // a server of a real http {} block (not one misplaced at the top of a mail fragment)
-    const httpServer = (e: Entry | null): e is Entry => !!e && e.directive.name === 'server' && e.context === 'http' && !ctx.invalid.has(e) && e.parent?.directive.name === 'http' && !!e.directive.block;
-    for (let i = 0; i < all.length; i++) {
-      const e = all[i]!;
-      if (httpServer(e) && !e.children.some((c) => c.directive.name === 'listen')) withoutListen.push(e);
-      if (e.directive.name !== 'listen' || !httpServer(e.parent) || ctx.invalid.has(e) || !e.directive.argCount) continue;
-      const listen = readListen(e.directive);
-      if (listen) addListen(ctx, addresses, e, e.parent, listen);
+    // The servers of http {} blocks and their listens, in reading order (includes expanded):
+    // a configuration without http {} costs nothing here.
+    for (const http of ctx.walk.roots) {
+      if (http.directive.name !== 'http' || ctx.invalid.has(http)) continue;
+      for (const server of http.children) {
+        if (server.directive.name !== 'server' || server.context !== 'http' || ctx.invalid.has(server) || !server.directive.block) continue;
+        let listens = 0;
+        for (const e of server.children) {
+          if (e.directive.name !== 'listen') continue;
+          listens++;
+          if (ctx.invalid.has(e) || !e.directive.argCount) continue;
+          const listen = readListen(e.directive);
+          if (listen) addListen(ctx, addresses, e, server, listen);
+        }
+        if (!listens) withoutListen.push(server);
+      }
     }
     // nginx gives a server without listen *:80 (when it runs as root, as it does to bind port 80)
     for (const server of withoutListen) {

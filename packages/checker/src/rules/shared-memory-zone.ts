@@ -167,7 +167,7 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
   },
   config(ctx) {
     // Only a whole configuration shows every zone's declaration.
-    if ((ctx.options.context ?? 'main') !== 'main' || ctx.set.issues.length) return;
+    if (!zonesOf(ctx).size || (ctx.options.context ?? 'main') !== 'main' || ctx.set.issues.length) return;
     for (const e of ctx.walk.all) if (e.directive.name === 'include' && !ctx.set.includes.has(e.directive)) return;
     // A cache used where no *_cache_path declared its zone: found when http {} is merged, at its
     // "}". nginx merges module by module, each over the servers and their locations in order,
