@@ -5,8 +5,8 @@
  * generators: whole configurations with several servers (nginx stops at the first mistake),
  * one statement in an otherwise valid server, one main plus one events statement before a
  * valid mail {} (so every value is the one judged), http and stream statements whose checks
- * come from nginx's sources, sets of shared memory zones across http and mail, and http servers
- * sharing addresses.
+ * come from nginx's sources, sets of shared memory zones across http and mail, http servers
+ * sharing addresses, and upstream buffer sizes merged into servers and locations.
  * MAILCONF_SEED=<n> runs other samples (CI keeps the fixed seed).
  */
 import * as fs from 'node:fs';
@@ -161,6 +161,16 @@ const httpServers = fc.tuple(fc.array(httpServer, { minLength: 2, maxLength: 3 }
   ['events {}', 'http {', ...(cert ? ['    ssl_certificate /etc/ssl/w.pem;', '    ssl_certificate_key /etc/ssl/w.key;'] : []), ...servers, '}', ...MAIL_OK_LINES].join('\n'),
 );
 
+/** Buffer sizes of the upstream modules at http, server and location level: the checks nginx makes when it merges them. */
+const bufferStatement = pick(
+  'proxy_buffers 1 4k;', 'proxy_buffers 2 4k;', 'proxy_buffers 4 16k;', 'proxy_buffers 8 4k;', 'proxy_buffer_size 64k;', 'proxy_buffer_size 4k;', 'proxy_buffer_size 16k;',
+  'proxy_busy_buffers_size 8k;', 'proxy_busy_buffers_size 64k;', 'proxy_busy_buffers_size 1k;', 'proxy_temp_file_write_size 1k;', 'proxy_temp_file_write_size 64k;', 'proxy_max_temp_file_size 0;', 'proxy_max_temp_file_size 2k;',
+  'fastcgi_buffers 2 8k;', 'fastcgi_buffer_size 32k;', 'fastcgi_busy_buffers_size 4k;', 'uwsgi_buffers 16 4k;', 'scgi_buffer_size 16k;', 'scgi_max_temp_file_size 1m;',
+);
+const buffers = fc.tuple(fc.array(bufferStatement, { maxLength: 2 }), fc.array(bufferStatement, { maxLength: 2 }), fc.array(bufferStatement, { maxLength: 2 }), fc.boolean()).map(([h, s, l, server2]) =>
+  ['events {}', 'http {', ...h.map((x) => `    ${x}`), `    server { listen 8080; ${s.join(' ')} location / { ${l.join(' ')} } }`, ...(server2 ? ['    server { listen 8081; }'] : []), '}', ...MAIL_OK_LINES].join('\n'),
+);
+
 const MAIL_OK_LINES = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const MAIL_OK = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const otherModules = fc.oneof(
@@ -226,6 +236,12 @@ describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx
   });
   it('on 300 sets of http servers sharing addresses (fixed seed)', () => {
     const { failing, mismatches } = compare('listens', fc.sample(httpServers, { numRuns: 300, seed }));
+    expect(failing).toBeGreaterThan(30);
+    expect(failing).toBeLessThan(270);
+    expect(mismatches.slice(0, 5)).toEqual([]);
+  });
+  it('on 300 sets of upstream buffer sizes merged into servers and locations (fixed seed)', () => {
+    const { failing, mismatches } = compare('buffers', fc.sample(buffers, { numRuns: 300, seed }));
     expect(failing).toBeGreaterThan(30);
     expect(failing).toBeLessThan(270);
     expect(mismatches.slice(0, 5)).toEqual([]);

@@ -20,6 +20,7 @@ import setRealIpFrom from './set-real-ip-from.js';
 import sharedMemoryZone from './shared-memory-zone.js';
 import httpValues from './http-values.js';
 import httpListen from './http-listen.js';
+import upstreamBuffers from './upstream-buffers.js';
 import sslSessionCache from './ssl-session-cache.js';
 import errorLog from './error-log.js';
 import sslDirective from './ssl-directive.js';
@@ -74,6 +75,7 @@ export const rules: readonly Rule[] = [
   sharedMemoryZone,
   httpValues,
   httpListen,
+  upstreamBuffers,
   errorLog,
   sslDirective,
   sslStarttlsConflict,
