@@ -123,8 +123,13 @@ describe.skipIf(!esbuild)('mailconf run with worker_processes 2', () => {
 
   it('writes the master\'s pid, and two workers, its children, serve connections', async () => {
     expect(fs.readFileSync(pidFile(), 'utf8')).toBe(`${master.pid}\n`);
-    const served = await serve(8);
-    const pids = new Set(served.map((s) => s.pid));
+    // The pid file is written before the workers start (as nginx does), and the port answers
+    // once the first one listens: under load the second may still be starting for a while.
+    let pids = new Set<number>();
+    await waitFor(async () => {
+      pids = new Set((await serve(8)).map((s) => s.pid));
+      return pids.size === 2;
+    }, 'both workers to serve', 20_000);
     pids.forEach((p) => seen.add(p));
     expect(pids.size).toBe(2);
     expect(pids.has(master.pid!)).toBe(false);
@@ -132,7 +137,7 @@ describe.skipIf(!esbuild)('mailconf run with worker_processes 2', () => {
       const parent = parentOf(pid);
       if (parent !== null) expect(parent).toBe(master.pid);
     }
-  });
+  }, 30_000);
 
   it('replaces a worker that dies, and keeps serving', async () => {
     const before = new Set((await serve(4)).map((s) => s.pid));
