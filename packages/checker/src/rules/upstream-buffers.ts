@@ -20,50 +20,34 @@ interface Buffers {
 /** Blocks merged into server and location configurations: servers, locations, and what nests in them. */
 const MERGED = new Set(['server', 'location', 'if', 'limit_except']);
 
+/** The one-size settings, by the name after the module's prefix. */
+const SIZES = new Map<string, 'bufferSize' | 'busy' | 'tempWrite' | 'maxTemp'>([
+  ['_buffer_size', 'bufferSize'],
+  ['_busy_buffers_size', 'busy'],
+  ['_temp_file_write_size', 'tempWrite'],
+  ['_max_temp_file_size', 'maxTemp'],
+]);
+
 /** A block's own values, or null when one is unreadable (its own rule reports it; nginx never gets here). */
 function ownBuffers(block: Entry, p: string): Buffers | null {
   const out: Buffers = {};
   for (const c of block.children) {
     const d = c.directive;
     if (!d.name.startsWith(p) || d.argCount === 0) continue;
-    const one = () => {
-      const v = size(cstr(d.argValue(0)));
-      return v === null ? null : Number(v);
-    };
-    switch (d.name.slice(p.length)) {
-      case '_buffer_size': {
-        const v = one();
-        if (v === null) return null;
-        out.bufferSize = v;
-        break;
-      }
-      case '_buffers': {
-        if (d.argCount !== 2) return null;
-        const n = atoi(cstr(d.argValue(0)));
-        const s = size(cstr(d.argValue(1)));
-        if (n === null || s === null || n === 0n || s === 0n) return null;
-        out.bufs = { num: Number(n), size: Number(s) };
-        break;
-      }
-      case '_busy_buffers_size': {
-        const v = one();
-        if (v === null) return null;
-        out.busy = v;
-        break;
-      }
-      case '_temp_file_write_size': {
-        const v = one();
-        if (v === null) return null;
-        out.tempWrite = v;
-        break;
-      }
-      case '_max_temp_file_size': {
-        const v = one();
-        if (v === null) return null;
-        out.maxTemp = v;
-        break;
-      }
+    const suffix = d.name.slice(p.length);
+    if (suffix === '_buffers') {
+      if (d.argCount !== 2) return null;
+      const n = atoi(cstr(d.argValue(0)));
+      const s = size(cstr(d.argValue(1)));
+      if (n === null || s === null || n === 0n || s === 0n) return null;
+      out.bufs = { num: Number(n), size: Number(s) };
+      continue;
     }
+    const key = SIZES.get(suffix);
+    if (!key) continue;
+    const v = size(cstr(d.argValue(0)));
+    if (v === null) return null;
+    out[key] = Number(v);
   }
   return out;
 }
