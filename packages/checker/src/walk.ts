@@ -29,6 +29,18 @@ export interface Entry {
   includedBy: Entry | null;
 }
 
+/**
+ * The block family a statement stands in: `main`, `events`, `mail`, `http` or `stream` (its
+ * context without the part after ":"), or '' outside any context nginx reads. Modules own
+ * things per family (the ssl module of http is not the one of mail).
+ */
+export function contextFamily(entry: Entry): string {
+  const c = entry.context;
+  if (!c) return '';
+  const colon = c.indexOf(':');
+  return colon === -1 ? c : c.slice(0, colon);
+}
+
 export interface WalkResult {
   /** Top-level entries (the root context's statements). */
   roots: Entry[];

@@ -5,6 +5,7 @@
  * again in `mail {}` is the same name for two different uses, which nginx refuses.
  */
 import type { RuleContext } from './rule.js';
+import { size } from './values.js';
 import type { Entry } from './walk.js';
 
 /** 8 pages of 4 KiB: the smallest zone nginx accepts on the platforms it is built for. */
@@ -43,4 +44,11 @@ export function addZone(ctx: RuleContext, name: string, size: number, tag: strin
   if (zone.size === 0) zone.size = size;
   if (size && size !== zone.size) return { error: `the size ${size} of shared memory zone "${name}" conflicts with already declared size ${zone.size}` };
   return { zone };
+}
+
+/** `name:size` after a parameter's prefix, as the zone owners read it (up to the first ":", then ngx_parse_size); null when either is missing. */
+export function nameAndSize(rest: string): { name: string; bytes: bigint } | null {
+  const colon = rest.indexOf(':');
+  const bytes = colon === -1 ? null : size(rest.slice(colon + 1));
+  return bytes === null ? null : { name: rest.slice(0, colon), bytes };
 }

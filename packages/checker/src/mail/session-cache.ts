@@ -1,7 +1,6 @@
 /** One word of ssl_session_cache (mail-directives.md §2.13). */
-import { atoi, size } from '../values.js';
-
-const PAGE = 4096;
+import { atoi } from '../values.js';
+import { MIN_ZONE_SIZE, nameAndSize } from '../zones.js';
 
 export type SessionCacheWord =
   | { ok: true; off?: boolean; none?: boolean; builtin?: number; shared?: { name: string; size: number } }
@@ -17,14 +16,10 @@ export function parseSessionCache(word: string): SessionCacheWord {
     return { ok: true, builtin: Number(n) };
   }
   if (word.startsWith('shared:')) {
-    const rest = word.slice(7);
-    const colon = rest.indexOf(':');
-    if (colon <= 0) return { ok: false, error: `invalid session cache "${word}"` };
-    const name = rest.slice(0, colon);
-    const s = size(rest.slice(colon + 1));
-    if (s === null) return { ok: false, error: `invalid session cache "${word}"` };
-    if (s < BigInt(8 * PAGE)) return { ok: false, error: `session cache "${word}" is too small` };
-    return { ok: true, shared: { name, size: Number(s) } };
+    const z = nameAndSize(word.slice(7));
+    if (!z || !z.name) return { ok: false, error: `invalid session cache "${word}"` };
+    if (z.bytes < BigInt(MIN_ZONE_SIZE)) return { ok: false, error: `session cache "${word}" is too small` };
+    return { ok: true, shared: { name: z.name, size: Number(z.bytes) } };
   }
   return { ok: false, error: `invalid session cache "${word}"` };
 }

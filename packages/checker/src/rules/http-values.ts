@@ -3,6 +3,7 @@ import { parseCidr } from '../mail/cidr.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import { atoi, timeMs, timeSec } from '../values.js';
+import { contextFamily } from '../walk.js';
 
 /** A value with a variable is compiled, and read per request: nothing to check now (ngx_http_compile_complex_value). */
 const hasVariable = (s: string) => s.includes('$');
@@ -34,7 +35,7 @@ Values holding variables are read per request and not checked.`,
   names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny'],
   directive(entry, ctx) {
     const d = entry.directive;
-    const family = entry.context ? entry.context.split(':', 1)[0] : '';
+    const family = contextFamily(entry);
     if (family !== 'http' && !(family === 'stream' && (d.name === 'allow' || d.name === 'deny'))) return;
     if (!d.argCount) return;
     const fail = (message: string, at?: number) => ctx.report({ entry, message, line: d.line, range: at === undefined ? d.range : d.args[at]!.range });

@@ -1,27 +1,16 @@
-import type { Directive } from '@mailconf/syntax';
 import { AFTER_PARSE } from '../engine.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, offset, size, timeMs, timeSec } from '../values.js';
-import type { Entry } from '../walk.js';
-import { addZone, MIN_ZONE_SIZE, zonesOf, type Zone } from '../zones.js';
-
-/** The family of a statement's block: http, stream or mail (zones are tagged by module, and modules by family). */
-function familyOf(entry: Entry): string {
-  const c = entry.context ?? '';
-  const colon = c.indexOf(':');
-  return colon === -1 ? c : c.slice(0, colon);
-}
+import { contextFamily, type Entry } from '../walk.js';
+import { addZone, MIN_ZONE_SIZE, nameAndSize, zonesOf, type Zone } from '../zones.js';
 
 /** `zone=name:size` of limit_req_zone and limit_conn_zone: the name and size, or nginx's message. */
 function zoneParam(word: string): { name: string; size: number } | { error: string } {
-  const rest = word.slice(5);
-  const colon = rest.indexOf(':');
-  if (colon === -1) return { error: `invalid zone size "${word}"` };
-  const s = size(rest.slice(colon + 1));
-  if (s === null) return { error: `invalid zone size "${word}"` };
-  if (s < BigInt(MIN_ZONE_SIZE)) return { error: `zone "${word}" is too small` };
-  return { name: rest.slice(0, colon), size: Number(s) };
+  const z = nameAndSize(word.slice(5));
+  if (!z) return { error: `invalid zone size "${word}"` };
+  if (z.bytes < BigInt(MIN_ZONE_SIZE)) return { error: `zone "${word}" is too small` };
+  return { name: z.name, size: Number(z.bytes) };
 }
 
 /** Zones named in the same block by earlier limit_req / limit_conn statements (their "is duplicate"). */
@@ -58,7 +47,7 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
   names: ['ssl_ocsp_cache', 'limit_req_zone', 'limit_req', 'limit_conn_zone', 'limit_conn', 'zone', 'proxy_cache_path', 'fastcgi_cache_path', 'scgi_cache_path', 'uwsgi_cache_path', 'proxy_cache', 'fastcgi_cache', 'scgi_cache', 'uwsgi_cache'],
   directive(entry, ctx) {
     const d = entry.directive;
-    const family = familyOf(entry);
+    const family = contextFamily(entry);
     if (family !== 'http' && family !== 'stream') return;
     const fail = (message: string, at?: number) => ctx.report({ entry, message, line: d.line, range: at === undefined ? d.range : d.args[at]!.range });
     const add = (name: string, bytes: number, tag: string, at: number) => {
@@ -153,12 +142,10 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
         // off | shared:name:size; a zone of the ssl module's context, not of its session cache
         if (family !== 'http' || d.argCount !== 1 || arg(0) === 'off') return;
         const w = arg(0);
-        const rest = w.startsWith('shared:') ? w.slice(7) : '';
-        const colon = rest.indexOf(':');
-        const bytes = colon > 0 ? size(rest.slice(colon + 1)) : null;
-        if (bytes === null) return fail(`invalid OCSP cache "${w}"`, 0);
-        if (bytes < BigInt(MIN_ZONE_SIZE)) return fail(`OCSP cache "${w}" is too small`, 0);
-        add(rest.slice(0, colon), Number(bytes), 'http_ssl_ocsp', 0);
+        const z = w.startsWith('shared:') ? nameAndSize(w.slice(7)) : null;
+        if (!z || !z.name) return fail(`invalid OCSP cache "${w}"`, 0);
+        if (z.bytes < BigInt(MIN_ZONE_SIZE)) return fail(`OCSP cache "${w}" is too small`, 0);
+        add(z.name, Number(z.bytes), 'http_ssl_ocsp', 0);
         return;
       }
       default:
@@ -255,12 +242,10 @@ function cache(entry: Entry, family: string, add: (name: string, bytes: number, 
     for (let i = 1; i < d.argCount; i++) {
       const w = arg(i);
       if (w.startsWith('keys_zone=')) {
-        const rest = w.slice(10);
-        const colon = rest.indexOf(':');
-        const s = colon === -1 ? null : size(rest.slice(colon + 1));
-        if (s === null) return fail(`invalid keys zone size "${w}"`, i);
-        if (s < BigInt(2 * 4096)) return fail(`keys zone "${w}" is too small`, i);
-        zone = { name: rest.slice(0, colon), size: Number(s), at: i };
+        const z = nameAndSize(w.slice(10));
+        if (!z) return fail(`invalid keys zone size "${w}"`, i);
+        if (z.bytes < BigInt(2 * 4096)) return fail(`keys zone "${w}" is too small`, i);
+        zone = { name: z.name, size: Number(z.bytes), at: i };
         continue;
       }
       const error = cacheParamError(w);

@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 import { parseSessionCache } from '../mail/session-cache.js';
+import { contextFamily } from '../walk.js';
 import { addZone } from '../zones.js';
 
 /** E4, E5: ssl_session_cache values and shared zone sizes. */
@@ -23,7 +24,7 @@ whose handlers are the same.`,
   directive(entry, ctx) {
     const d = entry.directive;
     // The same handler in the mail, http and stream ssl modules; each module owns its zones.
-    const family = entry.context ? entry.context.split(':', 1)[0]! : '';
+    const family = contextFamily(entry);
     if (d.name !== 'ssl_session_cache' || (family !== 'mail' && family !== 'http' && family !== 'stream')) return;
     for (const a of d.args) {
       const r = parseSessionCache(cstr(a.value));
