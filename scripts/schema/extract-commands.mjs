@@ -5,7 +5,9 @@
  * count (NGX_CONF_TAKE* / FLAG / 1MORE / 2MORE / ANY / NOARGS), whether it takes a block and
  * what its block body is, which standard value reader it uses (`slot`), what that reader's
  * `post` argument adds (the words of an enum or bitmask, the bounds of a number, a deprecation
- * notice), and the preprocessor conditions it is compiled under.
+ * notice), and the preprocessor conditions it is compiled under. Also the variables each http
+ * and stream module defines (`ngx_http_variable_t` tables and single `ngx_*_add_variable` calls
+ * on a named string), and which of them are prefixes (`$http_*`, `$arg_*`, ...).
  *
  * Usage:
  *   node scripts/schema/extract-commands.mjs --src <nginx source tree> [--out file.json]
@@ -153,20 +155,7 @@ function parseCommandArrays(text) {
     const lines = body.split('\n');
     let pending = null; // text of the entry being read
     for (const line of lines) {
-      const pp = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/.exec(line);
-      if (pp) {
-        const [, kw, rest] = pp;
-        const expr = rest.trim();
-        if (kw === 'if') conds.push(expr);
-        else if (kw === 'ifdef') conds.push(`(${expr})`);
-        else if (kw === 'ifndef') conds.push(`!(${expr})`);
-        else if (kw === 'else') conds.push(`!${conds.pop()}`);
-        else if (kw === 'elif') {
-          const prev = conds.pop();
-          conds.push(`!${prev} && ${expr}`);
-        } else conds.pop();
-        continue;
-      }
+      if (preprocessor(line, conds)) continue;
       if (pending === null) {
         const s = /\{\s*ngx_string\("([^"]+)"\)\s*,(.*)$/.exec(line);
         if (!s) continue;
@@ -290,6 +279,60 @@ function contextsOf(family, flags, where) {
   return ALL_CONTEXTS.filter((c) => out.has(c));
 }
 
+/**
+ * The variables a file defines, with the preprocessor conditions in force:
+ *   static ngx_http_variable_t X[] = { { ngx_string("name"), set, get, data, FLAGS, index }, ... }
+ *   static ngx_str_t X = ngx_string("name");  ...  ngx_http_add_variable(cf, &X, FLAGS)
+ * Variables made from configuration (set, map, geo, regex captures) are not here: the checker
+ * reads those from the configuration itself.
+ */
+export function parseVariables(text) {
+  const out = [];
+  const start = /ngx_(http|stream)_variable_t\s+\w+\s*\[\]\s*=\s*\{/g;
+  for (const m of text.matchAll(start)) {
+    const end = text.indexOf('ngx_' + m[1] + '_null_variable', m.index);
+    const conds = [];
+    let pending = null;
+    for (const line of text.slice(m.index + m[0].length, end).split('\n')) {
+      if (preprocessor(line, conds)) continue;
+      if (pending === null) {
+        const s = /\{\s*ngx_string\("([^"]+)"\)(.*)$/.exec(line);
+        if (!s) continue;
+        pending = { name: s[1], rest: s[2], cond: [...conds] };
+      } else pending.rest += ' ' + line;
+      const close = closingBrace(pending.rest);
+      if (close >= 0) {
+        const fields = topLevelFields(pending.rest.slice(0, close));
+        out.push({ name: pending.name, flags: fields[4] ?? '', cond: pending.cond });
+        pending = null;
+      }
+    }
+  }
+  const named = new Map();
+  for (const m of text.matchAll(/static\s+ngx_str_t\s+(\w+)\s*=\s*ngx_string\("([^"]+)"\)/g)) named.set(m[1], m[2]);
+  for (const m of text.matchAll(/ngx_(?:http|stream)_add_variable\(cf,\s*&(\w+)\s*,\s*([^)]*)\)/g)) {
+    if (named.has(m[1])) out.push({ name: named.get(m[1]), flags: m[2], cond: [] });
+  }
+  return out;
+}
+
+/** Follows one `#if`/`#ifdef`/`#else`/`#endif` line in `conds`; false when the line is not one. */
+function preprocessor(line, conds) {
+  const pp = /^\s*#\s*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/.exec(line);
+  if (!pp) return false;
+  const [, kw, rest] = pp;
+  const expr = rest.trim();
+  if (kw === 'if') conds.push(expr);
+  else if (kw === 'ifdef') conds.push(`(${expr})`);
+  else if (kw === 'ifndef') conds.push(`!(${expr})`);
+  else if (kw === 'else') conds.push(`!${conds.pop()}`);
+  else if (kw === 'elif') {
+    const prev = conds.pop();
+    conds.push(`!${prev} && ${expr}`);
+  } else conds.pop();
+  return true;
+}
+
 /** All directives of one source tree. */
 export function extractTree(root) {
   const version = readVersion(root);
@@ -301,11 +344,27 @@ export function extractTree(root) {
   for (const { text } of texts) for (const [k, v] of parsePostTables(text)) posts.set(k, v);
   const refusesRepeat = new Set();
   for (const { text } of texts) for (const h of duplicateCheckingHandlers(text)) refusesRepeat.add(h);
+  for (const { text } of texts) for (const h of delegatingHandlers(text, refusesRepeat)) refusesRepeat.add(h);
+  const variables = [];
   for (const { file, text } of texts) {
     const defs = parseModules(text);
+    const rel = path.relative(root, file).split(path.sep).join('/');
+    const varFamily = /^src\/(http|stream)\//.exec(rel)?.[1];
+    if (varFamily) {
+      // A file without a module of its own (ngx_http_variables.c) holds the core module's variables.
+      const owner = defs.find((d) => FAMILY_OF_TYPE[d.type] === varFamily)?.name ?? `ngx_${varFamily}_core_module`;
+      for (const v of parseVariables(text)) {
+        const rec = { name: v.name, module: owner, family: varFamily };
+        // A changeable variable may be defined again by the configuration (`set $args ...`);
+        // defining any other is "the duplicate ... variable".
+        if (/_VAR_PREFIX\b/.test(v.flags)) rec.prefix = true;
+        if (/_VAR_CHANGEABLE\b/.test(v.flags)) rec.changeable = true;
+        if (v.cond.length) rec.cond = v.cond.join(' && ');
+        variables.push(rec);
+      }
+    }
     if (defs.length === 0) continue;
     const arrays = parseCommandArrays(text);
-    const rel = path.relative(root, file).split(path.sep).join('/');
     for (const mod of defs) {
       const family = FAMILY_OF_TYPE[mod.type];
       if (!family) throw new Error(`${rel}: unknown module type ${mod.type} of ${mod.name}`);
@@ -341,7 +400,7 @@ export function extractTree(root) {
       }
     }
   }
-  return { version, modules, directives };
+  return { version, modules, directives, variables };
 }
 
 /**
@@ -354,7 +413,8 @@ export function extractTree(root) {
  */
 export function duplicateCheckingHandlers(text) {
   const out = [];
-  const fn = /\nstatic char \*\n(\w+)\(ngx_conf_t \*cf, ngx_command_t \*cmd, void \*conf\)\n\{\n([\s\S]*?)\n\}\n/g;
+  // Shared readers (ngx_http_set_complex_value_slot) are not static.
+  const fn = /\n(?:static )?char \*\n(\w+)\(ngx_conf_t \*cf, ngx_command_t \*cmd,\s+void \*conf\)\n\{\n([\s\S]*?)\n\}\n/g;
   for (const m of text.matchAll(fn)) {
     const body = m[2];
     const first = /^[ \t]*(if|for|while|switch|return)\b/m.exec(body);
@@ -362,6 +422,21 @@ export function duplicateCheckingHandlers(text) {
     if (!first || !check || first.index !== check.index) continue;
     if (/==\s*(NULL|0)\b|!=\s*0\b/.test(check[1])) continue;
     out.push(m[1]);
+  }
+  return out;
+}
+
+/**
+ * Handlers that begin by handing the statement to one of those and return what it refused
+ * (ngx_http_set_complex_value_size_slot: `rv = ngx_http_set_complex_value_slot(cf, cmd, conf);`).
+ */
+export function delegatingHandlers(text, once) {
+  const out = [];
+  const fn = /\n(?:static )?char \*\n(\w+)\(ngx_conf_t \*cf, ngx_command_t \*cmd,\s+void \*conf\)\n\{\n([\s\S]*?)\n\}\n/g;
+  for (const m of text.matchAll(fn)) {
+    const call = /^[ \t]*(\w+) = (\w+)\(cf, cmd, conf\);\n\s*if \(\1 != NGX_CONF_OK\) \{\n\s*return \1;/m.exec(m[2]);
+    const first = /^[ \t]*(if|for|while|switch|return|\w+ = \w+\()/m.exec(m[2]);
+    if (call && first && first.index === call.index && once.has(call[2])) out.push(m[1]);
   }
   return out;
 }
@@ -391,17 +466,33 @@ function withGitTree(gitDir, ref, fn) {
 /** Merges per-version tables into records with since/until ranges. */
 export function merge(trees) {
   const versions = trees.map((t) => t.version);
-  const keyOf = (d) => JSON.stringify([d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.slot, d.values, d.masks, d.bounds, d.deprecated, d.once, d.cond]);
+  const directives = withRanges(trees, (t) => t.directives, (d) => [d.module, d.name, d.family, d.contexts, d.arity, d.block, d.body, d.bodyIn, d.slot, d.values, d.masks, d.bounds, d.deprecated, d.once, d.cond]);
+  const modules = withRanges(trees, (t) => t.modules, (m) => [m.name, m.family]);
+  const variables = withRanges(trees, (t) => t.variables ?? [], (v) => [v.module, v.name, v.family, v.prefix, v.changeable, v.cond]);
+  const byName = (a, b) => (a.module + ' ' + a.name < b.module + ' ' + b.name ? -1 : a.module + ' ' + a.name > b.module + ' ' + b.name ? 1 : 0);
+  directives.sort(byName);
+  variables.sort(byName);
+  modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { versions, modules, directives, variables };
+}
+
+/**
+ * The distinct records of every tree (as `keyOf` tells them apart), each with the versions it
+ * is present in as `since`/`until` ranges: none in the first ref has no `since`, one in the
+ * last has no `until`, and a record that leaves and comes back gets one copy per range.
+ */
+function withRanges(trees, pick, keyOf) {
+  const versions = trees.map((t) => t.version);
   const seen = new Map(); // key → { record, present: boolean[] }
   trees.forEach((t, i) => {
-    for (const d of t.directives) {
-      const k = keyOf(d);
-      if (!seen.has(k)) seen.set(k, { record: d, present: versions.map(() => false) });
+    for (const r of pick(t)) {
+      const k = JSON.stringify(keyOf(r));
+      if (!seen.has(k)) seen.set(k, { record: r, present: versions.map(() => false) });
       seen.get(k).present[i] = true;
     }
   });
-  const rangesOf = (present) => {
-    const ranges = [];
+  const out = [];
+  for (const { record, present } of seen.values()) {
     for (let i = 0; i < present.length; i++) {
       if (!present[i] || (i > 0 && present[i - 1])) continue;
       let j = i;
@@ -409,30 +500,10 @@ export function merge(trees) {
       const r = {};
       if (i > 0) r.since = versions[i];
       if (j < present.length - 1) r.until = versions[j + 1];
-      ranges.push(r);
+      out.push({ ...record, ...r });
     }
-    return ranges;
-  };
-  const directives = [];
-  for (const { record, present } of seen.values()) {
-    for (const r of rangesOf(present)) directives.push({ ...record, ...r });
   }
-  const modSeen = new Map();
-  trees.forEach((t, i) => {
-    for (const m of t.modules) {
-      const k = `${m.name} ${m.family}`;
-      if (!modSeen.has(k)) modSeen.set(k, { record: m, present: versions.map(() => false) });
-      modSeen.get(k).present[i] = true;
-    }
-  });
-  const modules = [];
-  for (const { record, present } of modSeen.values()) {
-    for (const r of rangesOf(present)) modules.push({ ...record, ...r });
-  }
-  const byName = (a, b) => (a.module + ' ' + a.name < b.module + ' ' + b.name ? -1 : a.module + ' ' + a.name > b.module + ' ' + b.name ? 1 : 0);
-  directives.sort(byName);
-  modules.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { versions, modules, directives };
+  return out;
 }
 
 function main() {
@@ -446,13 +517,13 @@ function main() {
   else {
     trees = opts.refs.split(',').map((ref) => {
       const t = withGitTree(opts.git, ref, extractTree);
-      console.error(`${ref}: nginx ${t.version}, ${t.modules.length} modules, ${t.directives.length} directives`);
+      console.error(`${ref}: nginx ${t.version}, ${t.modules.length} modules, ${t.directives.length} directives, ${t.variables.length} variables`);
       return t;
     });
   }
   const merged = merge(trees);
   const json = JSON.stringify(
-    { source: 'nginx/nginx ngx_command_t tables', generator: 'scripts/schema/extract-commands.mjs', ...merged },
+    { source: 'nginx/nginx ngx_command_t and ngx_*_variable_t tables', generator: 'scripts/schema/extract-commands.mjs', ...merged },
     null,
     0,
   )

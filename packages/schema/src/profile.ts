@@ -52,10 +52,25 @@ export interface ModuleRecord {
   until?: string;
 }
 
+/** A variable a module defines (its `ngx_*_variable_t` table), valid in [since, until). */
+export interface VariableRecord {
+  name: string;
+  module: string;
+  family: 'http' | 'stream';
+  /** A prefix (`http_`, `arg_`, ...): every name that starts with it is a variable. */
+  prefix?: true;
+  /** The configuration may define it again (`set $args ...`); any other is "the duplicate ... variable". */
+  changeable?: true;
+  cond?: string;
+  since?: string;
+  until?: string;
+}
+
 export interface CommandTable {
   /** nginx versions the tables were read from (oldest first). */
   versions: string[];
   modules: ModuleRecord[];
+  variables: VariableRecord[];
   directives: CommandRecord[];
 }
 
@@ -207,6 +222,19 @@ function slotValue(record: CommandRecord): ValueType | null {
   }
 }
 
+/** Every record of a variable (by its whole name) in any module and version, for hints. */
+export function variableRecords(family: 'http' | 'stream', name: string): VariableRecord[] {
+  return COMMAND_TABLE.variables.filter((v) => v.family === family && !v.prefix && v.name === name);
+}
+
+/** The variables the build's modules define for one family: whole names, and prefixes. */
+export interface ModuleVariables {
+  names: ReadonlySet<string>;
+  /** Those the configuration may define again. */
+  changeable: ReadonlySet<string>;
+  prefixes: readonly string[];
+}
+
 class BuildProfile implements Profile {
   readonly version: string;
   readonly requestedVersion: string;
@@ -214,6 +242,7 @@ class BuildProfile implements Profile {
   readonly modules: readonly string[];
   private readonly byName = new Map<string, DirectiveSpec[]>();
   private readonly byContext = new Map<ContextId, string[]>();
+  private readonly variableSets = new Map<'http' | 'stream', ModuleVariables>();
 
   constructor(requested: string, version: string, build: BuildId) {
     this.requestedVersion = requested;
@@ -248,6 +277,27 @@ class BuildProfile implements Profile {
 
   isKnown(name: string): boolean {
     return this.byName.has(name);
+  }
+
+  moduleVariables(family: 'http' | 'stream'): ModuleVariables {
+    let set = this.variableSets.get(family);
+    if (!set) {
+      const loaded = new Set(this.modules);
+      const defines = BUILD_DEFINES[this.build];
+      const names = new Set<string>();
+      const changeable = new Set<string>();
+      const prefixes: string[] = [];
+      for (const v of COMMAND_TABLE.variables) {
+        if (v.family !== family || !loaded.has(v.module) || !inRange(this.version, v.since, v.until)) continue;
+        if (v.cond && !evaluateCondition(v.cond, defines)) continue;
+        if (v.prefix) prefixes.push(v.name);
+        else names.add(v.name);
+        if (v.changeable) changeable.add(v.name);
+      }
+      set = { names, changeable, prefixes };
+      this.variableSets.set(family, set);
+    }
+    return set;
   }
 
   namesIn(context: ContextId): string[] {

@@ -137,6 +137,11 @@ export interface Profile {
   isKnown(name: string): boolean;
   /** Names allowed in a context (for completion). */
   namesIn(context: ContextId): string[];
+  /**
+   * The variables the build's http or stream modules define (`$remote_addr`, and prefixes such
+   * as `http_`); those a configuration makes itself (set, map, regex captures) are not here.
+   */
+  moduleVariables(family: 'http' | 'stream'): { names: ReadonlySet<string>; changeable: ReadonlySet<string>; prefixes: readonly string[] };
 }
 
 export type BuildId = 'debian-bookworm' | 'full';

@@ -25,6 +25,7 @@ describe('extract-commands', () => {
     expect(tree.modules.map((m) => `${m.name}:${m.family}`).sort()).toEqual([
       'demo_http_module:http',
       'demo_quiet_module:core',
+      'demo_variables_module:http',
       'ngx_mail_core_module:mail',
     ]);
   });
@@ -67,6 +68,11 @@ describe('extract-commands', () => {
     expect(byName('demo_flag')!.once).toBeUndefined();
   });
 
+  it('also shared readers (not static, signature over two lines), and handlers that begin by calling one', () => {
+    expect(byName('demo_shared_once')!.once).toBe(true);
+    expect(byName('demo_delegating')!.once).toBe(true);
+  });
+
   it('records which standard value reader a directive uses, and only those', () => {
     expect(byName('demo_timeout')!.slot).toBe('msec');
     expect(byName('demo_flag')!.slot).toBeUndefined();
@@ -90,6 +96,32 @@ describe('extract-commands', () => {
     expect(forms('demo_gone')).toEqual([{ arity: { kind: 'any' }, since: undefined, until: '1.1.0' }]);
     expect(forms('demo_new')).toEqual([{ arity: { kind: 'min', min: 2 }, since: '1.1.0', until: undefined }]);
     expect(forms('demo_pair')).toEqual([{ arity: { kind: 'counts', counts: [2] }, since: undefined, until: undefined }]);
+  });
+
+  it("reads the variables of http and stream modules: flags, conditions, single named ones", () => {
+    const vars = tree.variables.map((v) => JSON.stringify(v)).sort();
+    expect(vars).toEqual(
+      [
+        { name: 'demo_plain', module: 'demo_variables_module', family: 'http' },
+        { name: 'demo_settable', module: 'demo_variables_module', family: 'http', changeable: true },
+        { name: 'demo_optional', module: 'demo_variables_module', family: 'http', cond: '(DEMO_FEATURE)' },
+        { name: 'demo_prefix_', module: 'demo_variables_module', family: 'http', prefix: true },
+        { name: 'demo_single', module: 'demo_variables_module', family: 'http' },
+        // A file without a module of its own holds its family's core module's variables.
+        { name: 'demo_stream', module: 'ngx_stream_core_module', family: 'stream' },
+      ]
+        .map((v) => JSON.stringify(v))
+        .sort(),
+    );
+  });
+
+  it('merges variables into since/until ranges', () => {
+    const merged = merge([extractTree(v1), extractTree(v2)]);
+    const range = (name: string) => merged.variables.filter((v) => v.name === name).map((v) => [v.since, v.until]);
+    expect(range('demo_plain')).toEqual([[undefined, undefined]]);
+    expect(range('demo_added')).toEqual([['1.1.0', undefined]]);
+    expect(range('demo_single')).toEqual([[undefined, '1.1.0']]);
+    expect(range('demo_stream')).toEqual([[undefined, '1.1.0']]);
   });
 
   it('runs as a command and reports bad arguments', () => {

@@ -178,3 +178,30 @@ describe('evaluateCondition', () => {
     expect(evaluateCondition(cond, { NGX_HTTP_SSL: true })).toBe(expected);
   });
 });
+
+describe('module variables', () => {
+  it("the build's modules, its preprocessor conditions and the version decide", () => {
+    const debian = getProfile('1.22.1').moduleVariables('http');
+    const full = getProfile('1.29.3').moduleVariables('http');
+    expect(debian.names.has('remote_addr')).toBe(true);
+    // Debian's nginx-light has no geoip module; a full build does.
+    expect(debian.names.has('geoip_country_code')).toBe(false);
+    expect(full.names.has('geoip_country_code')).toBe(true);
+    // Under `#if 0` in the proxy module: in no build.
+    expect(full.names.has('proxy_add_via')).toBe(false);
+    // Linux has TCP_INFO.
+    expect(debian.names.has('tcpinfo_rtt')).toBe(true);
+    expect(debian.names.has('request_port')).toBe(false);
+    expect(full.names.has('request_port')).toBe(true);
+    expect(debian.prefixes).toEqual(expect.arrayContaining(['http_', 'arg_', 'cookie_', 'sent_http_', 'upstream_http_']));
+    expect(debian.prefixes).not.toContain('proxy_protocol_tlv_');
+    expect(debian.changeable.has('args')).toBe(true);
+    expect(debian.changeable.has('host')).toBe(false);
+  });
+  it('stream has a namespace of its own', () => {
+    const stream = getProfile('1.22.1').moduleVariables('stream');
+    expect(stream.names.has('ssl_preread_server_name')).toBe(true);
+    expect(stream.names.has('host')).toBe(false);
+    expect(stream.prefixes).toEqual([]);
+  });
+});

@@ -51,8 +51,9 @@ export const NON_LINUX_MODULES: readonly string[] = [
 ];
 
 /**
- * Preprocessor conditions around single directives in the command tables, and whether each
- * build defines them. Both builds have SSL, caches, gzip, upstream zones and openat().
+ * Preprocessor conditions around single directives and variables in the tables, and whether
+ * each build defines them. Both builds have SSL, caches, gzip, upstream zones, openat() and
+ * TCP_INFO (Linux), and X-Forwarded-For parsing (realip and geo need it).
  */
 export const BUILD_DEFINES: Record<BuildId, Record<string, boolean>> = {
   'debian-bookworm': {
@@ -61,6 +62,8 @@ export const BUILD_DEFINES: Record<BuildId, Record<string, boolean>> = {
     NGX_HTTP_CACHE: true,
     NGX_HTTP_SSL: true,
     NGX_HTTP_UPSTREAM_ZONE: true,
+    NGX_HTTP_X_FORWARDED_FOR: true,
+    NGX_HAVE_TCP_INFO: true,
     NGX_STREAM_SSL: true,
     NGX_STREAM_UPSTREAM_ZONE: true,
   },
@@ -70,6 +73,8 @@ export const BUILD_DEFINES: Record<BuildId, Record<string, boolean>> = {
     NGX_HTTP_CACHE: true,
     NGX_HTTP_SSL: true,
     NGX_HTTP_UPSTREAM_ZONE: true,
+    NGX_HTTP_X_FORWARDED_FOR: true,
+    NGX_HAVE_TCP_INFO: true,
     NGX_STREAM_SSL: true,
     NGX_STREAM_UPSTREAM_ZONE: true,
   },
