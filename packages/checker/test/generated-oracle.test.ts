@@ -171,6 +171,55 @@ const buffers = fc.tuple(fc.array(bufferStatement, { maxLength: 2 }), fc.array(b
   ['events {}', 'http {', ...h.map((x) => `    ${x}`), `    server { listen 8080; ${s.join(' ')} location / { ${l.join(' ')} } }`, ...(server2 ? ['    server { listen 8081; }'] : []), '}', ...MAIL_OK_LINES].join('\n'),
 );
 
+/**
+ * Variables in http and stream: names defined by set, map (and its regex keys), geo,
+ * split_clients and location captures, used where nginx compiles them (or does not: the
+ * regexes, server_name), built-in names, prefixes, typos, case, captures, malformed references.
+ */
+const variableName = pick(
+  'v1', 'v2', 'v3', 'v4', 'v5', 'cap1', 'cap2', 'remote_addr', 'Remote_Addr', 'http_x_y', 'arg_a', 'cookie_c', 'sent_http_z', 'upstream_http_z', 'request_id',
+  'geoip_city', 'nosuch', 'remote_adr', 'request_port', 'proxy_protocol_tlv_x', 'memcached_key', '0', '1', '{host}', '{v1}x', '{v2', '', '{}',
+);
+const variableUse = fc.tuple(
+  pick('return 200 "%";', 'add_header X-A "%";', 'if (%) { return 403; }', 'if ($host = "%") { return 403; }', 'access_log /tmp/%.log;', 'rewrite ^/(.*)$ /%/$1 last;', 'index %.html;',
+    'location /p { proxy_set_header X-A "%"; proxy_pass http://127.0.0.1:9; }', 'location ~ %$ { return 204; }', 'server_name %;', 'set $v1 "%";', 'location /m { memcached_pass 127.0.0.1:11211; }',
+    'error_page 404 /%;', 'expires %;', 'limit_rate %;', 'root /srv/%;'),
+  variableName,
+).map(([form, name]) => form.replace('%', `$${name}`));
+const variableDefinition = pick(
+  'set $v1 x;', 'map $host $v2 { default a; }', 'map $http_host $v3 { ~^(?<cap1>[a-z]+) $cap1; default $v2; }', 'geo $v4 { default 1; }', 'split_clients "$remote_addr" $v5 { 50% a; * b; }',
+  'set $args 1;', 'set $host x;', 'map $host $uri { default a; }', 'map $nosuch_src $v2 { default a; }', "log_format f '$remote_addr $v1 $1';", "log_format g '$remote_addr $';",
+);
+const variables = fc.oneof(
+  fc.tuple(fc.array(variableDefinition, { maxLength: 3 }), fc.array(variableUse, { minLength: 1, maxLength: 3 }), fc.boolean()).map(([defs, uses, capture]) =>
+    [
+      'events {}',
+      'http {',
+      ...defs.filter((d) => !d.startsWith('set ')).map((d) => `    ${d}`),
+      '    server {',
+      '        listen 8080;',
+      ...defs.filter((d) => d.startsWith('set ')).map((d) => `        ${d}`),
+      ...(capture ? ['        location ~ ^/(?<cap2>[a-z]+)$ { return 204; }'] : []),
+      ...uses.map((u) => `        ${u}`),
+      '    }',
+      '}',
+      ...MAIL_OK_LINES,
+    ].join('\n'),
+  ),
+  fc.tuple(variableName, fc.boolean()).map(([name, map]) =>
+    ['events {}', 'stream {', ...(map ? ['    map $remote_addr $v2 { default 127.0.0.1:1; }'] : []), '    server {', '        listen 12345;', `        return "$${name}";`, '    }', '}', ...MAIL_OK_LINES].join('\n'),
+  ),
+);
+
+/** Location blocks, nested or not: modifiers, names shared or not, what may nest in what. */
+const locationHead = pick('/a', '/a/', '/a/b', '= /a', '=/a', '^~ /a', '^~/a/b', '~ ^/a', '~* \\.php$', '@named', '== /a', '/b', '= /b', '~^/a');
+const locationBlock: fc.Arbitrary<string> = fc.tuple(locationHead, fc.array(locationHead, { maxLength: 2 })).map(
+  ([head, nested]) => `location ${head} { ${nested.map((n) => `location ${n} { return 204; }`).join(' ')} }`,
+);
+const locationSets = fc.tuple(fc.array(locationBlock, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([blocks, second]) =>
+  ['events {}', 'http {', '    server {', '        listen 8080;', ...blocks.map((b) => `        ${b}`), '    }', ...(second ? ['    server { listen 8081; location /a { } location /a { } }'] : []), '}', ...MAIL_OK_LINES].join('\n'),
+);
+
 const MAIL_OK_LINES = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const MAIL_OK = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const otherModules = fc.oneof(
@@ -221,6 +270,8 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of http servers sharing addresses', name: 'listens', arbitrary: httpServers, rejected: [30, 270] },
   { title: 'sets of upstream buffer sizes merged into servers and locations', name: 'buffers', arbitrary: buffers, rejected: [30, 270] },
   { title: 'main and events statements', name: 'top', arbitrary: topLevel, rejected: [50] },
+  { title: 'http and stream variables, defined and used', name: 'variables', arbitrary: variables, rejected: [50, 270] },
+  { title: 'sets of nested locations', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

@@ -3,7 +3,8 @@ import { parseCidr } from '../mail/cidr.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import { atoi, timeMs, timeSec } from '../values.js';
-import { contextFamily } from '../walk.js';
+import { readIfCondition } from '../variables/if-condition.js';
+import { contextFamily, type Entry } from '../walk.js';
 
 /** A value with a variable is compiled, and read per request: nothing to check now (ngx_http_compile_complex_value). */
 const hasVariable = (s: string) => s.includes('$');
@@ -16,7 +17,7 @@ const hasVariable = (s: string) => s.includes('$');
 export default defineRule({
   meta: {
     id: 'http-values',
-    description: 'Values of common http and stream directives nginx reads with handlers of their own (error_page, return, expires, keepalive_timeout, add_header, allow, deny)',
+    description: 'Values of common http and stream directives nginx reads with handlers of their own (error_page, return, expires, keepalive_timeout, add_header, allow, deny, if, root, alias)',
     kind: 'nginx',
     severity: 'error',
     docs: `A mail proxy's nginx.conf usually has an \`http {}\` too, and \`nginx -t\` stops at its mistakes
@@ -27,12 +28,16 @@ own handlers read them:
 - \`expires\`: \`epoch\`, \`max\`, \`off\`, or a time with \`+\`, \`-\` or \`@\` (daily, under 24 hours), after an optional \`modified\`;
 - \`keepalive_timeout\`: a time, then optionally the \`Keep-Alive: timeout=\` seconds;
 - \`add_header\`, \`add_trailer\`: a third word can only be \`always\`;
+- \`root\`, \`alias\`: one of the two per block, no \`alias\` in a named location, and neither may use
+  \`$document_root\` or \`$realpath_root\` (which they define);
+- \`if\`: a condition in parentheses, \`$variable\` alone, compared with \`=\`, \`!=\`, \`~\`, \`~*\`, \`!~\`,
+  \`!~*\`, or a file test \`-f\`, \`-d\`, \`-e\`, \`-x\` (and \`!-f\` ...);
 - \`allow\`, \`deny\` (http and stream): an address, a CIDR block, \`unix:\` or \`all\` — not a host
   name; a block with bits set below its prefix is a warning.
 Values holding variables are read per request and not checked.`,
   },
   stage: 'value',
-  names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny'],
+  names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny', 'if', 'root', 'alias'],
   directive(entry, ctx) {
     const d = entry.directive;
     const family = contextFamily(entry);
@@ -41,6 +46,27 @@ Values holding variables are read per request and not checked.`,
     const fail = (message: string, at?: number) => ctx.report({ entry, message, line: d.line, range: at === undefined ? d.range : d.args[at]!.range });
     const arg = (i: number) => cstr(d.argValue(i));
     switch (d.name) {
+      case 'if': {
+        const c = readIfCondition(d);
+        if (c.error) fail(c.error, c.errorArg);
+        return;
+      }
+      case 'root':
+      case 'alias': {
+        // One document root per block, given by root or by alias (ngx_http_core_root).
+        const roots = ctx.state('http-values:roots', () => new Map<Entry | null, string>());
+        const earlier = roots.get(entry.parent);
+        if (earlier === d.name) return fail(`"${d.name}" directive is duplicate`);
+        if (earlier) return fail(`"${d.name}" directive is duplicate, "${earlier}" directive was specified earlier`);
+        if (d.name === 'alias' && entry.parent?.directive.name === 'location' && entry.parent.directive.argCount === 1 && entry.parent.directive.argValue(0).startsWith('@')) {
+          return fail('the "alias" directive cannot be used inside the named location');
+        }
+        for (const v of ['document_root', 'realpath_root']) {
+          if (arg(0).includes(`$${v}`) || arg(0).includes(`\${${v}}`)) return fail(`the $${v} variable cannot be used in the "${d.name}" directive`);
+        }
+        roots.set(entry.parent, d.name);
+        return;
+      }
       case 'keepalive_timeout':
         if (timeMs(arg(0)) === null || (d.argCount > 1 && timeSec(arg(1)) === null)) fail('"keepalive_timeout" directive invalid value');
         return;

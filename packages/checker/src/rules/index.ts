@@ -19,8 +19,11 @@ import authHttpUrl from './auth-http-url.js';
 import setRealIpFrom from './set-real-ip-from.js';
 import sharedMemoryZone from './shared-memory-zone.js';
 import httpValues from './http-values.js';
+import accessLog from './access-log.js';
 import httpListen from './http-listen.js';
 import upstreamBuffers from './upstream-buffers.js';
+import locations from './locations.js';
+import variables from './variables.js';
 import sslSessionCache from './ssl-session-cache.js';
 import errorLog from './error-log.js';
 import sslDirective from './ssl-directive.js';
@@ -74,8 +77,11 @@ export const rules: readonly Rule[] = [
   sslSessionCache,
   sharedMemoryZone,
   httpValues,
+  accessLog,
   httpListen,
   upstreamBuffers,
+  locations,
+  variables,
   errorLog,
   sslDirective,
   sslStarttlsConflict,

@@ -1,4 +1,5 @@
 import { AFTER_PARSE } from '../engine.js';
+import { seesWholeConfiguration } from '../whole-configuration.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, offset, size, timeMs, timeSec } from '../values.js';
@@ -154,8 +155,7 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
   },
   config(ctx) {
     // Only a whole configuration shows every zone's declaration.
-    if (!zonesOf(ctx).size || (ctx.options.context ?? 'main') !== 'main' || ctx.set.issues.length) return;
-    for (const e of ctx.walk.all) if (e.directive.name === 'include' && !ctx.set.includes.has(e.directive)) return;
+    if (!zonesOf(ctx).size || !seesWholeConfiguration(ctx)) return;
     // A cache used where no *_cache_path declared its zone: found when http {} is merged, at its
     // "}". nginx merges module by module, each over the servers and their locations in order,
     // and checks the zone a block ends up with: a server's or location's own, or, in a server

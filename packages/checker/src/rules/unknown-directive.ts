@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { suggestion } from '../suggest.js';
 import { cstr } from '../mail/listen.js';
 import type { RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -39,34 +40,4 @@ function loadedTooLate(entry: Entry, ctx: RuleContext): boolean {
     (e) => e.context === 'main' && e.directive.name === 'load_module' && e.directive.args[0]?.value.includes(module),
   );
   return loads.length > 0 && loads.every((l) => l.seq > entry.seq);
-}
-
-/** The closest name allowed here, for typos (`imap_capabilites`). */
-function suggestion(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 4));
-  for (const c of candidates) {
-    if (c === name) continue;
-    if (Math.abs(c.length - name.length) > bestDistance) continue;
-    const d = distance(name.toLowerCase(), c);
-    if (d <= bestDistance && (d < bestDistance || !best)) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best ? `did you mean "${best}"?` : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const prev = new Array(b.length + 1).fill(0).map((_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]!;
-    prev[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]!;
-      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = tmp;
-    }
-  }
-  return prev[b.length]!;
 }

@@ -1,0 +1,177 @@
+import { variableRecords } from '@mailconf/schema';
+import { SourceRange, type Range } from '@mailconf/syntax';
+import { defineRule, type RuleContext } from '../rule.js';
+import { suggestion } from '../suggest.js';
+import { namedCaptures, referencesOf, type CompiledWord } from '../variables/references.js';
+import { scanScript } from '../variables/script.js';
+import { seesWholeConfiguration } from '../whole-configuration.js';
+import type { Entry } from '../walk.js';
+
+type Family = 'http' | 'stream';
+
+interface Use {
+  name: string;
+  entry: Entry;
+  range: Range;
+  /** Compiled when http's blocks are merged (after every statement read while parsing). */
+  merge: boolean;
+  hint?: string;
+}
+
+/**
+ * nginx's checks of the variables in http and stream: every `$name` in a word nginx compiles
+ * must be a variable some module or the configuration defines, references must be well formed,
+ * and the configuration must not define a built-in variable again.
+ */
+export default defineRule({
+  meta: {
+    id: 'variables',
+    description: 'Unknown variables, malformed `$` references, and built-in variables defined again (http and stream)',
+    kind: 'nginx',
+    severity: 'error',
+    docs: `A mail proxy's nginx.conf often serves its own \`auth_http\` endpoint from an \`http {}\` block,
+and \`nginx -t\` fails on the variables there as well:
+- \`unknown "name" variable\`: a \`$name\` in a value nginx compiles (return, add_header, proxy_pass,
+  proxy_set_header, log_format, set, map, if, ...) that no module of the build and no \`set\`,
+  \`map\`, \`geo\`, \`split_clients\`, \`auth_request_set\` or named regex capture \`(?<name>...)\`
+  defines anywhere in the block. Prefixes such as \`$http_*\`, \`$arg_*\`, \`$cookie_*\`,
+  \`$sent_http_*\` and \`$upstream_http_*\` are variables whatever follows. nginx names only the first
+  unknown variable, without a line; mailconf points at every use. \`$geoip_*\` needs the geoip
+  module, which Debian's nginx-light does not have.
+- \`invalid variable name\`: a \`$\` with no name after it (\`"cost: $ 5"\`), and \`the closing bracket in
+  "name" variable is missing\` for \`\${name\` without \`}\`. There is no way to escape a \`$\`; a
+  literal one can come from a variable (\`geo $dollar { default "$"; }\`).
+- \`the duplicate "host" variable\`: \`set\`, \`map\`, a regex capture or another definition of a
+  built-in variable that cannot be changed (\`$host\`, \`$remote_addr\`, \`$uri\`, ...); \`$args\` and
+  \`$limit_rate\` may be set.
+Only the words nginx compiles are read: \`$\` at the end of a \`location ~ \\.php$\` regex, in
+\`server_name\` or in a \`map\` key is text.`,
+  },
+  config(ctx) {
+    const root = ctx.options.context ?? 'main';
+    // A fragment of http {} or stream {} (--context) is that block's body.
+    if (root === 'http' || root === 'stream') return check(ctx, ctx.walk.roots, null, root);
+    for (const top of ctx.walk.roots) {
+      const name = top.directive.name;
+      if ((name === 'http' || name === 'stream') && top.context === 'main' && top.directive.block) check(ctx, top.children, top, name);
+    }
+  },
+});
+
+/** The variables of one http {} or stream {} block (`top`; null for a fragment of one). */
+function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, family: Family): void {
+  const builtin = ctx.profile.moduleVariables(family);
+  const defined = new Set<string>();
+  const uses: Use[] = [];
+
+  const visit = (e: Entry) => {
+    const d = e.directive;
+    if (!e.context || ctx.invalid.has(e) || !d.name) return;
+    const refs = referencesOf(d, family, ctx.version);
+    for (const def of refs.defines) {
+      const lower = def.name.toLowerCase();
+      if (builtin.names.has(lower) && !builtin.changeable.has(lower)) {
+        ctx.report({ entry: e, message: `the duplicate "${def.name}" variable`, range: d.args[def.arg]!.range });
+      }
+      defined.add(lower);
+    }
+    for (const w of refs.words) readWord(ctx, e, w, uses, top);
+    for (const name of refs.implicit) uses.push({ name, entry: e, range: d.nameWord!.range, merge: false, hint: `${d.name} reads its key from $${name}: set it, e.g. "set $${name} $uri;"` });
+    if (d.name === 'map' && d.block) mapBody(ctx, e, uses, defined, builtin);
+  };
+  const stack: Entry[] = [];
+  for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]!);
+  while (stack.length) {
+    const e = stack.pop()!;
+    visit(e);
+    // A map's body is read by map itself (mapBody); other raw bodies hold no statements.
+    if (e.children.length && e.context && e.directive.name !== 'map') for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]!);
+  }
+
+  // Which names are unknown needs every definition of the block: a whole configuration only.
+  if (!top || !seesWholeConfiguration(ctx)) return;
+  // A value set at http's level is compiled only when a server merges it.
+  const merges = body.some((c) => c.directive.name === 'server');
+  const known = (lower: string) => defined.has(lower) || builtin.names.has(lower) || builtin.prefixes.some((p) => lower.startsWith(p));
+  const candidates = [...builtin.names, ...defined];
+  // nginx indexes variables in the order it compiles them: every statement as read, then the
+  // values compiled at merge time; it reports the first unknown one when the block is done.
+  const ordered = [...uses.filter((u) => !u.merge), ...uses.filter((u) => u.merge && merges)];
+  ordered.forEach((u, k) => {
+    const lower = u.name.toLowerCase();
+    if (known(lower)) return;
+    ctx.report({
+      entry: u.entry,
+      message: `unknown "${lower}" variable`,
+      range: u.range,
+      hint: u.hint ?? elsewhere(ctx, family, lower) ?? suggestion(lower, candidates, 1),
+      order: [top.endSeq, 100, k],
+    });
+  });
+}
+
+/**
+ * Why a name nginx has elsewhere is unknown here: a module the build lacks (`$geoip_*` without
+ * the geoip module), or another nginx version (`$request_port` from 1.29.3).
+ */
+function elsewhere(ctx: RuleContext, family: Family, lower: string): string | undefined {
+  const records = variableRecords(family, lower);
+  const loaded = records.filter((r) => ctx.profile.modules.includes(r.module));
+  const version = loaded.find((r) => r.since || r.until);
+  if (version) return version.since ? `a variable of nginx ${version.since} and later` : `a variable of nginx before ${version.until}`;
+  if (records.length && !loaded.length) return `a variable of ${records[0]!.module}, which this nginx build (${ctx.profile.build}) does not have`;
+  return undefined;
+}
+
+/** The variables of one compiled word, and nginx's error for a malformed reference. */
+function readWord(ctx: RuleContext, e: Entry, w: CompiledWord, uses: Use[], top: Entry | null): void {
+  const d = e.directive;
+  const word = d.args[w.arg]!;
+  // Where a character of the value stands in the file: exact when the word has no escapes.
+  const base = word.range;
+  const inner = word.quote ? word.raw.slice(1, word.raw.endsWith(word.quote) && word.raw.length > 1 ? -1 : undefined) : word.raw;
+  const exact = inner === word.value;
+  const lines = ctx.set.files.get(e.file)?.lines;
+  const at = (from: number, length: number): Range => {
+    if (!exact || !lines) return base;
+    const start = (base as SourceRange).startOffset + (word.quote ? 1 : 0) + w.offset + from;
+    return new SourceRange(lines, start, start + length);
+  };
+  if (w.grammar === 'name') {
+    uses.push({ name: w.value.slice(1), entry: e, range: at(0, w.value.length), merge: w.merge });
+    return;
+  }
+  const scan = scanScript(w.value, w.grammar === 'log');
+  for (const v of scan.variables) {
+    const braced = w.value.charCodeAt(v.at + 1) === 123;
+    const use: Use = { name: v.name, entry: e, range: at(v.at, v.name.length + (braced ? 3 : 1)), merge: w.merge };
+    if (w.grammar === 'log' && /^[1-9]/.test(v.name)) use.hint = `log_format has no regex captures: "$${v.name}" is a variable named "${v.name}"`;
+    uses.push(use);
+  }
+  if (scan.error) {
+    // A value compiled at merge time fails when http's blocks are merged, at its "}".
+    const close = top?.directive.block?.close;
+    if (w.merge && top && close) ctx.report({ entry: e, message: scan.error, range: base, line: close.start.line, order: [top.endSeq, 50, e.seq] });
+    else ctx.report({ entry: e, message: scan.error, range: base });
+  }
+}
+
+/**
+ * A map's body: `key value;` lines whose values are compiled (so may use variables), and
+ * whose `~regex` keys define their named captures. hostnames, volatile and include are not pairs.
+ */
+function mapBody(ctx: RuleContext, map: Entry, uses: Use[], defined: Set<string>, builtin: { names: ReadonlySet<string>; changeable: ReadonlySet<string> }): void {
+  for (const c of map.children) {
+    const d = c.directive;
+    if (d.argCount !== 1 || d.name === 'include') continue;
+    const value = d.argValue(0);
+    if (value.includes('$')) readWord(ctx, c, { arg: 0, value, offset: 0, grammar: 'script', merge: false }, uses, null);
+    const key = d.name;
+    if (!key.startsWith('~')) continue;
+    for (const name of namedCaptures(key.slice(key.startsWith('~*') ? 2 : 1))) {
+      const lower = name.toLowerCase();
+      if (builtin.names.has(lower) && !builtin.changeable.has(lower)) ctx.report({ entry: c, message: `the duplicate "${name}" variable`, range: d.nameWord!.range });
+      defined.add(lower);
+    }
+  }
+}

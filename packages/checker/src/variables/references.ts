@@ -1,0 +1,336 @@
+/**
+ * Which words of an http or stream statement nginx compiles into scripts (so a `$name` in them
+ * is a variable reference), and which define variables: set, map, geo, split_clients,
+ * auth_request_set, perl_set, and the named captures of the regular expressions nginx compiles
+ * with ngx_http_regex_compile (location, server_name, rewrite, if, map keys, proxy_redirect,
+ * proxy_cookie_*). Read from each directive's handler in nginx's sources; a directive not
+ * listed here keeps `$` as text, and is never reported.
+ */
+import { compareVersions } from '@mailconf/schema';
+import type { Directive } from '@mailconf/syntax';
+import { readIfCondition } from './if-condition.js';
+
+/** What nginx does with the word. */
+export type Grammar =
+  /** ngx_*_script_compile: `$name`, `${name}`, `$1`…`$9` captures. */
+  | 'script'
+  /** log_format's own reader: the same names, but `$1` is a variable named "1". */
+  | 'log'
+  /** The `$` stripped and the rest taken whole as the name (`if ($x)`, `charset $x`, geo's source). */
+  | 'name';
+
+export interface CompiledWord {
+  /** Index into the statement's arguments. */
+  arg: number;
+  /** The text nginx compiles (the argument's value, or the part after `threads=`, `from=`, `if=`). */
+  value: string;
+  /** Where `value` starts in the argument's value. */
+  offset: number;
+  grammar: Grammar;
+  /**
+   * `merge`: compiled when http's blocks are merged, at http's `}` (proxy_set_header,
+   * fastcgi_param, ssl_certificate, ...); else while the statement is read.
+   */
+  merge: boolean;
+}
+
+export interface Definition {
+  name: string;
+  arg: number;
+  /** A regex capture `(?<name>...)` rather than the directive's own variable. */
+  capture: boolean;
+}
+
+export interface References {
+  words: CompiledWord[];
+  defines: Definition[];
+  /** Variables the handler itself looks up (memcached_pass: `$memcached_key`). */
+  implicit: string[];
+}
+
+const NONE: References = { words: [], defines: [], implicit: [] };
+
+type Family = 'http' | 'stream';
+type Reader = (d: Directive, out: References, version: string) => void;
+
+const word = (d: Directive, arg: number, grammar: Grammar = 'script', merge = false, offset = 0): CompiledWord => ({
+  arg,
+  value: d.argValue(arg).slice(offset),
+  offset,
+  grammar,
+  merge,
+});
+
+const args =
+  (indexes: number[], merge = false): Reader =>
+  (d, out) => {
+    for (const i of indexes) if (i < d.argCount) out.words.push(word(d, i, 'script', merge));
+  };
+const first = args([0]);
+const second = args([1]);
+const all: Reader = (d, out) => {
+  for (let i = 0; i < d.argCount; i++) out.words.push(word(d, i));
+};
+const last: Reader = (d, out) => {
+  if (d.argCount) out.words.push(word(d, d.argCount - 1));
+};
+const since =
+  (version: string, reader: Reader): Reader =>
+  (d, out, v) => {
+    if (compareVersions(v, version) >= 0) reader(d, out, v);
+  };
+const until =
+  (version: string, reader: Reader): Reader =>
+  (d, out, v) => {
+    if (compareVersions(v, version) < 0) reader(d, out, v);
+  };
+/** Words of the form `prefix=value`: the value is compiled. */
+const parameter =
+  (prefix: string, from = 0): Reader =>
+  (d, out) => {
+    for (let i = from; i < d.argCount; i++) if (d.argValue(i).startsWith(prefix)) out.words.push(word(d, i, 'script', false, prefix.length));
+  };
+const captures =
+  (arg: number): Reader =>
+  (d, out) => {
+    if (arg < d.argCount) for (const name of namedCaptures(d.argValue(arg))) out.defines.push({ name, arg, capture: true });
+  };
+/** `~regex` (a regex whose captures define variables) or a compiled word. */
+const regexOrWord =
+  (arg: number): Reader =>
+  (d, out) => {
+    if (arg >= d.argCount) return;
+    const v = d.argValue(arg);
+    if (v.startsWith('~')) captures(arg)(d, out, '');
+    else out.words.push(word(d, arg));
+  };
+const defines =
+  (arg: number): Reader =>
+  (d, out) => {
+    if (arg < d.argCount && d.argValue(arg).startsWith('$')) out.defines.push({ name: d.argValue(arg).slice(1), arg, capture: false });
+  };
+const both =
+  (...readers: Reader[]): Reader =>
+  (d, out, v) => {
+    for (const r of readers) r(d, out, v);
+  };
+const merged = (indexes: number[]) => args(indexes, true);
+
+/** Directives that read one or more words as scripts, by family. */
+const HTTP: Record<string, Reader> = {
+  // A variable path or a server name, when the value holds a `$`.
+  root: first,
+  alias: first,
+  limit_rate: first,
+  limit_rate_after: first,
+  auth_basic: first,
+  auth_basic_user_file: first,
+  proxy_method: first,
+  secure_link: first,
+  secure_link_md5: first,
+  error_page: last,
+  index: all,
+  try_files: all,
+  early_hints: since('1.29.0', all),
+  client_body_early_read: all,
+  aio: parameter('threads='),
+  disable_symlinks: parameter('from='),
+  add_header: second,
+  add_trailer: second,
+  sub_filter: args([0, 1]),
+  hash: first,
+  limit_conn_zone: first,
+  limit_req_zone: first,
+  split_clients: both(first, defines(1)),
+  auth_request_set: both(defines(0), second),
+  perl_set: defines(0),
+  set: both(defines(0), second),
+  map: both(first, defines(1)),
+  geo: (d, out) => {
+    // `geo [$source] $variable { ... }`: the source is a variable name, taken whole.
+    if (d.argCount === 2 && d.argValue(0).startsWith('$')) out.words.push(word(d, 0, 'name'));
+    defines(d.argCount - 1)(d, out, '');
+  },
+  memcached_pass: (_d, out) => {
+    out.implicit.push('memcached_key');
+  },
+  charset: charsetReader,
+  source_charset: charsetReader,
+  expires: (d, out) => {
+    if (d.argCount === 2 && d.argValue(0) === 'modified') out.words.push(word(d, 1));
+    else if (d.argCount) out.words.push(word(d, 0));
+  },
+  return: (d, out) => {
+    if (d.argCount === 2) out.words.push(word(d, 1));
+    else if (d.argCount === 1 && /^(https?:\/\/|\$scheme)/.test(d.argValue(0))) out.words.push(word(d, 0));
+  },
+  rewrite: both(captures(0), second),
+  if: ifReader,
+  location: (d, out) => {
+    const a0 = d.argCount ? d.argValue(0) : '';
+    if (d.argCount === 2 && (a0 === '~' || a0 === '~*')) captures(1)(d, out, '');
+    else if (d.argCount === 1 && a0.startsWith('~')) {
+      const at = a0.startsWith('~*') ? 2 : 1;
+      for (const name of namedCaptures(a0.slice(at))) out.defines.push({ name, arg: 0, capture: true });
+    }
+  },
+  server_name: (d, out) => {
+    for (let i = 0; i < d.argCount; i++) if (d.argValue(i).startsWith('~')) captures(i)(d, out, '');
+  },
+  proxy_redirect: (d, out) => {
+    if (d.argCount !== 2) return;
+    regexOrWord(0)(d, out, '');
+    out.words.push(word(d, 1));
+  },
+  proxy_cookie_domain: cookieRewrite,
+  proxy_cookie_path: cookieRewrite,
+  proxy_cookie_flags: (d, out) => {
+    if (d.argCount < 2) return;
+    regexOrWord(0)(d, out, '');
+    for (let i = 1; i < d.argCount; i++) out.words.push(word(d, i));
+  },
+  access_log: (d, out) => {
+    if (!d.argCount) return;
+    const path = d.argValue(0);
+    if (path !== 'off' && !path.startsWith('syslog:')) out.words.push(word(d, 0));
+    parameter('if=', 2)(d, out, '');
+  },
+  log_format: (d, out) => {
+    const from = d.argCount > 1 && d.argValue(1).startsWith('escape=') ? 2 : 1;
+    for (let i = from; i < d.argCount; i++) out.words.push(word(d, i, 'log'));
+  },
+  image_filter: (d, out) => {
+    const mode = d.argCount ? d.argValue(0) : '';
+    if (mode === 'rotate') args([1])(d, out, '');
+    else if (mode === 'resize' || mode === 'crop') args([1, 2])(d, out, '');
+  },
+  image_filter_jpeg_quality: first,
+  image_filter_webp_quality: first,
+  image_filter_sharpen: first,
+  xslt_stylesheet: (d, out) => {
+    for (let i = 1; i < d.argCount; i++) out.words.push(word(d, i));
+  },
+  xslt_param: second,
+  xslt_string_param: second,
+  http2_push: until('1.25.1', (d, out) => {
+    if (d.argCount && d.argValue(0) !== 'off') out.words.push(word(d, 0));
+  }),
+  // Compiled when the blocks are merged.
+  proxy_set_header: merged([1]),
+  grpc_set_header: merged([1]),
+  fastcgi_param: merged([1]),
+  scgi_param: merged([1]),
+  uwsgi_param: merged([1]),
+  proxy_set_body: merged([0]),
+  ssl_certificate: merged([0]),
+  ssl_certificate_key: merged([0]),
+};
+
+// The upstream modules share their readers.
+for (const m of ['proxy', 'fastcgi', 'scgi', 'uwsgi', 'grpc', 'memcached']) HTTP[`${m}_bind`] = first;
+for (const m of ['proxy', 'fastcgi', 'scgi', 'uwsgi', 'grpc']) HTTP[`${m}_pass`] = first;
+HTTP.tunnel_bind = first;
+HTTP.tunnel_pass = first;
+for (const m of ['proxy', 'fastcgi', 'scgi', 'uwsgi']) {
+  HTTP[`${m}_cache`] = first;
+  HTTP[`${m}_cache_key`] = first;
+  HTTP[`${m}_cache_bypass`] = all;
+  HTTP[`${m}_no_cache`] = all;
+  HTTP[`${m}_store`] = (d, out) => {
+    if (d.argCount && d.argValue(0) !== 'on' && d.argValue(0) !== 'off') out.words.push(word(d, 0));
+  };
+  // A size before 1.27.0 (a `$` there is an invalid size: invalid-value says so).
+  HTTP[`${m}_limit_rate`] = since('1.27.0', first);
+}
+for (const m of ['proxy', 'grpc', 'uwsgi']) {
+  HTTP[`${m}_ssl_name`] = first;
+  HTTP[`${m}_ssl_certificate`] = first;
+  HTTP[`${m}_ssl_certificate_key`] = first;
+}
+
+const STREAM: Record<string, Reader> = {
+  proxy_pass: first,
+  proxy_bind: first,
+  proxy_upload_rate: first,
+  proxy_download_rate: first,
+  proxy_ssl_name: first,
+  proxy_ssl_certificate: first,
+  proxy_ssl_certificate_key: first,
+  proxy_ssl_alpn: since('1.31.0', all),
+  pass: since('1.25.5', first),
+  return: first,
+  set: both(defines(0), second),
+  map: both(first, defines(1)),
+  geo: HTTP.geo!,
+  split_clients: HTTP.split_clients!,
+  limit_conn_zone: first,
+  hash: first,
+  log_format: HTTP.log_format!,
+  access_log: HTTP.access_log!,
+  server_name: since('1.25.5', HTTP.server_name!),
+  ssl_certificate: merged([0]),
+  ssl_certificate_key: merged([0]),
+};
+
+function charsetReader(d: Directive, out: References): void {
+  if (d.argCount && d.argValue(0).startsWith('$')) out.words.push(word(d, 0, 'name'));
+}
+
+function cookieRewrite(d: Directive, out: References): void {
+  if (d.argCount !== 2) return;
+  regexOrWord(0)(d, out, '');
+  out.words.push(word(d, 1));
+}
+
+/** `if (condition)`: a leading `$name` taken whole, a compared or tested operand, a regex's captures. */
+function ifReader(d: Directive, out: References): void {
+  const c = readIfCondition(d);
+  if (c.variable) out.words.push({ ...c.variable, grammar: 'name', merge: false });
+  if (c.operand) out.words.push({ ...c.operand, grammar: 'script', merge: false });
+  if (c.regex) for (const name of namedCaptures(c.regex.value)) out.defines.push({ name, arg: c.regex.arg, capture: true });
+}
+
+/**
+ * The names of a regex's named groups, as PCRE lists them: `(?<name>`, `(?'name'`, `(?P<name>`.
+ * Escaped characters and character classes are skipped; `(?<=` and `(?<!` are lookbehinds.
+ */
+export function namedCaptures(regex: string): string[] {
+  const out: string[] = [];
+  let inClass = false;
+  for (let i = 0; i < regex.length; i++) {
+    const c = regex[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      // A `]` right after `[` or `[^` is a member of the class.
+      if (regex[i + 1] === '^') i++;
+      if (regex[i + 1] === ']') i++;
+      continue;
+    }
+    if (c !== '(' || regex[i + 1] !== '?') continue;
+    const m = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(regex.slice(i, i + 40));
+    if (m) out.push(m[1] ?? m[2]!);
+  }
+  return out;
+}
+
+/** The compiled words and definitions of a statement in an http or stream context. */
+export function referencesOf(d: Directive, family: Family, version: string): References {
+  const reader = (family === 'http' ? HTTP : STREAM)[d.name];
+  if (!reader) return NONE;
+  const out: References = { words: [], defines: [], implicit: [] };
+  reader(d, out, version);
+  return out;
+}
+
+/** Whether a directive of the family has anything to say about variables. */
+export function readsVariables(name: string, family: Family): boolean {
+  return (family === 'http' ? HTTP : STREAM)[name] !== undefined;
+}
