@@ -9,3 +9,4 @@ export { formatIPv6, ipv6Bytes, isIPv4Mapped, parseIPv4, parseIPv6 } from './net
 export { applyFixes } from './apply-fixes.js';
 export { SETTING_NAMES, WELL_KNOWN_PORTS } from './mail/model-builder.js';
 export { renderRuleDoc } from './rule-docs.js';
+export { definedVariables } from './variables/references.js';

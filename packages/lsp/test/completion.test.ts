@@ -45,6 +45,19 @@ describe('completion fixtures', () => {
 });
 
 describe('completion items', () => {
+  it('a variable replaces the name typed after $, and says where the configuration defines it', async () => {
+    const { doc, items } = await completeAt('fixtures/lsp/completion/variables-http.conf');
+    const user = items.find((i) => i.label === 'user')!;
+    const edit = user.textEdit as { range: { start: { line: number; character: number }; end: { line: number; character: number } }; newText: string };
+    expect(edit.newText).toBe('user');
+    // `$us|`: the two letters after the `$`, up to the cursor.
+    expect(edit.range.start).toEqual({ line: doc.cursors[0]!.line, character: doc.cursors[0]!.character - 2 });
+    expect(edit.range.end).toEqual(doc.cursors[0]);
+    expect(user.detail).toBe('location, line 6');
+    expect(items.find((i) => i.label === 'tenant')!.detail).toBe('map, line 3');
+    expect((items.find((i) => i.label === 'http_…')!.textEdit as { newText: string }).newText).toBe('http_');
+  });
+
   it('directive names expand to snippets with their values and the ;', async () => {
     const { items } = await completeAt('fixtures/lsp/completion/mail-server-directives.conf');
     const byLabel = new Map(items.map((i) => [i.label, i] as const));

@@ -2,12 +2,11 @@ import { variableRecords } from '@mailconf/schema';
 import { SourceRange, type Range } from '@mailconf/syntax';
 import { defineRule, type RuleContext } from '../rule.js';
 import { suggestion } from '../suggest.js';
-import { namedCaptures, referencesOf, type CompiledWord } from '../variables/references.js';
+import { blockReferences, familyBodies, type CompiledWord, type Family } from '../variables/references.js';
 import { scanScript } from '../variables/script.js';
 import { seesWholeConfiguration } from '../whole-configuration.js';
 import type { Entry } from '../walk.js';
 
-type Family = 'http' | 'stream';
 
 interface Use {
   name: string;
@@ -49,12 +48,7 @@ Only the words nginx compiles are read: \`$\` at the end of a \`location ~ \\.ph
   },
   config(ctx) {
     const root = ctx.options.context ?? 'main';
-    // A fragment of http {} or stream {} (--context) is that block's body.
-    if (root === 'http' || root === 'stream') return check(ctx, ctx.walk.roots, null, root);
-    for (const top of ctx.walk.roots) {
-      const name = top.directive.name;
-      if ((name === 'http' || name === 'stream') && top.context === 'main' && top.directive.block) check(ctx, top.children, top, name);
-    }
+    for (const family of ['http', 'stream'] as const) for (const { top, body } of familyBodies(ctx.walk, family, root)) check(ctx, body, top, family);
   },
 });
 
@@ -63,29 +57,18 @@ function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, fami
   const builtin = ctx.profile.moduleVariables(family);
   const defined = new Set<string>();
   const uses: Use[] = [];
-
-  const visit = (e: Entry) => {
-    const d = e.directive;
-    if (!e.context || ctx.invalid.has(e) || !d.name) return;
-    const refs = referencesOf(d, family, ctx.version);
-    for (const def of refs.defines) {
-      const lower = def.name.toLowerCase();
-      if (builtin.names.has(lower) && !builtin.changeable.has(lower)) {
-        ctx.report({ entry: e, message: `the duplicate "${def.name}" variable`, range: d.args[def.arg]!.range });
-      }
-      defined.add(lower);
+  const refs = blockReferences(body, family, ctx.version, (e) => ctx.invalid.has(e));
+  for (const { entry, definition } of refs.defines) {
+    const lower = definition.name.toLowerCase();
+    if (builtin.names.has(lower) && !builtin.changeable.has(lower)) {
+      const d = entry.directive;
+      ctx.report({ entry, message: `the duplicate "${definition.name}" variable`, range: definition.arg < 0 ? d.nameWord!.range : d.args[definition.arg]!.range });
     }
-    for (const w of refs.words) readWord(ctx, e, w, uses, top);
-    for (const name of refs.implicit) uses.push({ name, entry: e, range: d.nameWord!.range, merge: false, hint: `${d.name} reads its key from $${name}: set it, e.g. "set $${name} $uri;"` });
-    if (d.name === 'map' && d.block) mapBody(ctx, e, uses, defined, builtin);
-  };
-  const stack: Entry[] = [];
-  for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]!);
-  while (stack.length) {
-    const e = stack.pop()!;
-    visit(e);
-    // A map's body is read by map itself (mapBody); other raw bodies hold no statements.
-    if (e.children.length && e.context && e.directive.name !== 'map') for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]!);
+    defined.add(lower);
+  }
+  for (const { entry, word } of refs.words) readWord(ctx, entry, word, uses, top);
+  for (const { entry, name } of refs.implicit) {
+    uses.push({ name, entry, range: entry.directive.nameWord!.range, merge: false, hint: `${entry.directive.name} reads its key from $${name}: set it, e.g. "set $${name} $uri;"` });
   }
 
   // Which names are unknown needs every definition of the block: a whole configuration only.
@@ -153,25 +136,5 @@ function readWord(ctx: RuleContext, e: Entry, w: CompiledWord, uses: Use[], top:
     const close = top?.directive.block?.close;
     if (w.merge && top && close) ctx.report({ entry: e, message: scan.error, range: base, line: close.start.line, order: [top.endSeq, 50, e.seq] });
     else ctx.report({ entry: e, message: scan.error, range: base });
-  }
-}
-
-/**
- * A map's body: `key value;` lines whose values are compiled (so may use variables), and
- * whose `~regex` keys define their named captures. hostnames, volatile and include are not pairs.
- */
-function mapBody(ctx: RuleContext, map: Entry, uses: Use[], defined: Set<string>, builtin: { names: ReadonlySet<string>; changeable: ReadonlySet<string> }): void {
-  for (const c of map.children) {
-    const d = c.directive;
-    if (d.argCount !== 1 || d.name === 'include') continue;
-    const value = d.argValue(0);
-    if (value.includes('$')) readWord(ctx, c, { arg: 0, value, offset: 0, grammar: 'script', merge: false }, uses, null);
-    const key = d.name;
-    if (!key.startsWith('~')) continue;
-    for (const name of namedCaptures(key.slice(key.startsWith('~*') ? 2 : 1))) {
-      const lower = name.toLowerCase();
-      if (builtin.names.has(lower) && !builtin.changeable.has(lower)) ctx.report({ entry: c, message: `the duplicate "${name}" variable`, range: d.nameWord!.range });
-      defined.add(lower);
-    }
   }
 }

@@ -8,6 +8,7 @@
  */
 import { compareVersions } from '@mailconf/schema';
 import type { Directive } from '@mailconf/syntax';
+import type { Entry, WalkResult } from '../walk.js';
 import { readIfCondition } from './if-condition.js';
 
 /** What nginx does with the word. */
@@ -36,6 +37,7 @@ export interface CompiledWord {
 
 export interface Definition {
   name: string;
+  /** The argument that names it; -1 for the statement's first word (a map's `~regex` key). */
   arg: number;
   /** A regex capture `(?<name>...)` rather than the directive's own variable. */
   capture: boolean;
@@ -50,7 +52,7 @@ export interface References {
 
 const NONE: References = { words: [], defines: [], implicit: [] };
 
-type Family = 'http' | 'stream';
+export type Family = 'http' | 'stream';
 type Reader = (d: Directive, out: References, version: string) => void;
 
 const word = (d: Directive, arg: number, grammar: Grammar = 'script', merge = false, offset = 0): CompiledWord => ({
@@ -330,7 +332,66 @@ export function referencesOf(d: Directive, family: Family, version: string): Ref
   return out;
 }
 
-/** Whether a directive of the family has anything to say about variables. */
-export function readsVariables(name: string, family: Family): boolean {
-  return (family === 'http' ? HTTP : STREAM)[name] !== undefined;
+/** What one statement of a block holds, with the statement (a map's pairs are statements of their own). */
+export interface BlockReferences {
+  words: { entry: Entry; word: CompiledWord }[];
+  defines: { entry: Entry; definition: Definition }[];
+  implicit: { entry: Entry; name: string }[];
+}
+
+/**
+ * Every compiled word and definition in the statements of an http {} or stream {} body, in
+ * reading order, nested blocks and includes included; `skip` leaves out statements nginx
+ * would not read. A map's `key value;` pairs have compiled values, and their `~regex` keys
+ * define the regex's named captures (arg -1: the key itself).
+ */
+export function blockReferences(body: readonly Entry[], family: Family, version: string, skip: (e: Entry) => boolean = () => false): BlockReferences {
+  const out: BlockReferences = { words: [], defines: [], implicit: [] };
+  const stack: Entry[] = [];
+  for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]!);
+  while (stack.length) {
+    const e = stack.pop()!;
+    const d = e.directive;
+    if (!e.context || !d.name || skip(e)) continue;
+    const refs = referencesOf(d, family, version);
+    for (const definition of refs.defines) out.defines.push({ entry: e, definition });
+    for (const word of refs.words) out.words.push({ entry: e, word });
+    for (const name of refs.implicit) out.implicit.push({ entry: e, name });
+    if (d.name === 'map' && d.block) mapPairs(e, out);
+    // A map's body is read by map itself; other raw bodies hold no statements.
+    else if (e.children.length) for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]!);
+  }
+  return out;
+}
+
+function mapPairs(map: Entry, out: BlockReferences): void {
+  for (const c of map.children) {
+    const d = c.directive;
+    if (d.argCount !== 1 || d.name === 'include') continue;
+    const value = d.argValue(0);
+    if (value.includes('$')) out.words.push({ entry: c, word: { arg: 0, value, offset: 0, grammar: 'script', merge: false } });
+    if (!d.name.startsWith('~')) continue;
+    for (const name of namedCaptures(d.name.slice(d.name.startsWith('~*') ? 2 : 1))) out.defines.push({ entry: c, definition: { name, arg: -1, capture: true } });
+  }
+}
+
+/**
+ * The statements of a configuration's http {} or stream {} body: the block's children, or, for
+ * a fragment of that block (`--context http`), the fragment's top level.
+ */
+export function familyBodies(walk: WalkResult, family: Family, rootContext: string): { top: Entry | null; body: readonly Entry[] }[] {
+  if (rootContext === family) return [{ top: null, body: walk.roots }];
+  return walk.roots.filter((e) => e.directive.name === family && e.context === 'main' && e.directive.block).map((top) => ({ top, body: top.children }));
+}
+
+/** The variables a configuration defines in http {} or stream {} (set, map, geo, captures, ...): each name with its first definition. */
+export function definedVariables(walk: WalkResult, family: Family, version: string, rootContext: string): Map<string, Entry> {
+  const out = new Map<string, Entry>();
+  for (const { body } of familyBodies(walk, family, rootContext)) {
+    for (const { entry, definition } of blockReferences(body, family, version).defines) {
+      const lower = definition.name.toLowerCase();
+      if (!out.has(lower)) out.set(lower, entry);
+    }
+  }
+  return out;
 }

@@ -2,10 +2,11 @@
  * Completion that offers only what nginx accepts at the cursor: the directives of the exact
  * context (a mail `server {}` is not an http one: no `location`, no `proxy_pass`), without
  * the ones that may not repeat and are already in the block; the keywords of the directive
- * being written (enums, flags, `listen` parameters, protocols); and rule ids in
- * `# mailconf-disable` comments.
+ * being written (enums, flags, `listen` parameters, protocols); variables after a `$` in
+ * http and stream; and rule ids in `# mailconf-disable` comments.
  */
-import { BUILTIN_IDS, rules } from '@mailconf/checker';
+import * as path from 'node:path';
+import { BUILTIN_IDS, definedVariables, rules } from '@mailconf/checker';
 import type { ContextId, DirectiveSpec, Profile } from '@mailconf/schema';
 import { endOffset, startOffset, type Directive, type Node, type Word } from '@mailconf/syntax';
 import {
@@ -48,9 +49,14 @@ export function complete(view: View, offset: number, options: CompletionOptions)
   if (tok && tok.kind === 'comment' && offset > tok.start && offset <= tok.end) {
     return ruleIdCompletion(view, tok.text.slice(0, offset - tok.start), offset);
   }
-  if (tok && (tok.kind === 'dquote' || tok.kind === 'squote') && offset > tok.start && offset < tok.end) return empty;
-
   const context = contextAt(view, loc.ancestors);
+  // `$` in an argument of http or stream: the variables, quoted or not.
+  if (context && tok && loc.wordIndex > 0 && (tok.kind === 'word' || tok.kind === 'dquote' || tok.kind === 'squote') && offset > tok.start) {
+    const family = context.split(':')[0];
+    const typed = /\$\{?([A-Za-z0-9_]*)$/.exec(file.source.slice(tok.start, offset));
+    if (typed && (family === 'http' || family === 'stream')) return variableCompletion(view, family, offset - typed[1]!.length, offset, tok.end);
+  }
+  if (tok && (tok.kind === 'dquote' || tok.kind === 'squote') && offset > tok.start && offset < tok.end) return empty;
   if (!context) return empty;
   const profile = view.analysis.profile;
   const d = loc.directive;
@@ -94,6 +100,35 @@ export function complete(view: View, offset: number, options: CompletionOptions)
     if (c.documentation) item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
     items.push(item);
   });
+  return { isIncomplete: false, items };
+}
+
+/**
+ * The variables of http or stream: those the configuration defines (set, map, geo, regex
+ * captures, ...) first, then the build's own, then the prefixes (`http_…` for any header).
+ * The range covers the name being typed, up to the name's end after the cursor.
+ */
+function variableCompletion(view: View, family: 'http' | 'stream', start: number, offset: number, tokenEnd: number): CompletionList {
+  const source = view.file.source;
+  let end = offset;
+  while (end < tokenEnd && /[A-Za-z0-9_]/.test(source[end]!)) end++;
+  const range = toRange(view.file.lines, start, end);
+  const analysis = view.analysis;
+  const items: CompletionItem[] = [];
+  const seen = new Set<string>();
+  const add = (label: string, insert: string, detail: string, sort: string) => {
+    if (seen.has(label)) return;
+    seen.add(label);
+    items.push({ label, kind: CompletionItemKind.Variable, detail, sortText: `${sort}${label}`, textEdit: { range, newText: insert } });
+  };
+  const defined = definedVariables(analysis.walk(), family, analysis.profile.version, analysis.context);
+  for (const [name, entry] of defined) {
+    const where = entry.file === view.path ? `line ${entry.directive.line}` : `${path.basename(entry.file)}:${entry.directive.line}`;
+    add(name, name, `${entry.directive.name}, ${where}`, '0');
+  }
+  const builtin = analysis.profile.moduleVariables(family);
+  for (const name of [...builtin.names].sort()) add(name, name, `${family} variable`, '1');
+  for (const prefix of builtin.prefixes) add(`${prefix}…`, prefix, `${family} variables ${prefix}<name>`, '2');
   return { isIncomplete: false, items };
 }
 
