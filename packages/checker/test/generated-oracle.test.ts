@@ -211,13 +211,17 @@ const variables = fc.oneof(
   ),
 );
 
-/** Location blocks, nested or not: modifiers, names shared or not, what may nest in what. */
+/** Location blocks, nested or not: modifiers, names shared or not, what may nest in what, proxy_pass URLs in each kind of block. */
 const locationHead = pick('/a', '/a/', '/a/b', '= /a', '=/a', '^~ /a', '^~/a/b', '~ ^/a', '~* \\.php$', '@named', '== /a', '/b', '= /b', '~^/a');
-const locationBlock: fc.Arbitrary<string> = fc.tuple(locationHead, fc.array(locationHead, { maxLength: 2 })).map(
-  ([head, nested]) => `location ${head} { ${nested.map((n) => `location ${n} { return 204; }`).join(' ')} }`,
+const proxyPass = pick(
+  'proxy_pass http://backend;', 'proxy_pass http://backend/;', 'proxy_pass http://backend/auth?x=1;', 'proxy_pass backend;', 'proxy_pass https://127.0.0.1:9443;', 'proxy_pass http://backend:0;',
+  'proxy_pass http://unix:/run/a.sock:/x;', 'proxy_pass http://unix:;', 'proxy_pass http://[::1]:9000;', 'proxy_pass http://$host/x;', 'if ($http_x) { proxy_pass http://backend/x; }', 'limit_except GET { proxy_pass http://backend; }',
+);
+const locationBlock: fc.Arbitrary<string> = fc.tuple(locationHead, fc.array(fc.oneof(locationHead.map((n) => `location ${n} { return 204; }`), proxyPass), { maxLength: 2 })).map(
+  ([head, inner]) => `location ${head} { ${inner.join(' ')} }`,
 );
 const locationSets = fc.tuple(fc.array(locationBlock, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([blocks, second]) =>
-  ['events {}', 'http {', '    server {', '        listen 8080;', ...blocks.map((b) => `        ${b}`), '    }', ...(second ? ['    server { listen 8081; location /a { } location /a { } }'] : []), '}', ...MAIL_OK_LINES].join('\n'),
+  ['events {}', 'http {', '    upstream backend { server 127.0.0.1:9000; }', '    server {', '        listen 8080;', ...blocks.map((b) => `        ${b}`), '    }', ...(second ? ['    server { listen 8081; location /a { } location /a { } }'] : []), '}', ...MAIL_OK_LINES].join('\n'),
 );
 
 const MAIL_OK_LINES = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
@@ -271,7 +275,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of upstream buffer sizes merged into servers and locations', name: 'buffers', arbitrary: buffers, rejected: [30, 270] },
   { title: 'main and events statements', name: 'top', arbitrary: topLevel, rejected: [50] },
   { title: 'http and stream variables, defined and used', name: 'variables', arbitrary: variables, rejected: [50, 270] },
-  { title: 'sets of nested locations', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
+  { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

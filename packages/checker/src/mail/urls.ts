@@ -21,7 +21,7 @@ interface HostPort {
 }
 
 /** host[:port][/uri], [ipv6][:port][/uri] or unix:path[:uri] */
-function parseHostPort(text: string, defaultPort: number, allowUri: boolean): UrlResult<HostPort> {
+export function parseHostPort(text: string, defaultPort: number, allowUri: boolean): UrlResult<HostPort> {
   if (text.length >= 5 && text.slice(0, 5).toLowerCase() === 'unix:') {
     let path = text.slice(5);
     let rest = '';

@@ -20,6 +20,7 @@ import setRealIpFrom from './set-real-ip-from.js';
 import sharedMemoryZone from './shared-memory-zone.js';
 import httpValues from './http-values.js';
 import accessLog from './access-log.js';
+import proxyPass from './proxy-pass.js';
 import httpListen from './http-listen.js';
 import upstreamBuffers from './upstream-buffers.js';
 import locations from './locations.js';
@@ -78,6 +79,7 @@ export const rules: readonly Rule[] = [
   sharedMemoryZone,
   httpValues,
   accessLog,
+  proxyPass,
   httpListen,
   upstreamBuffers,
   locations,
