@@ -224,6 +224,19 @@ const locationSets = fc.tuple(fc.array(locationBlock, { minLength: 1, maxLength:
   ['events {}', 'http {', '    upstream backend { server 127.0.0.1:9000; }', '    server {', '        listen 8080;', ...blocks.map((b) => `        ${b}`), '    }', ...(second ? ['    server { listen 8081; location /a { } location /a { } }'] : []), '}', ...MAIL_OK_LINES].join('\n'),
 );
 
+/** http upstream blocks and the proxy_pass URLs that name them: parameters, methods, ports, backups, duplicates. */
+const upstreamServer = fc.oneof(
+  { weight: 4, arbitrary: pick('server 127.0.0.1:9000;', 'server 127.0.0.1:9001 backup;', 'server 127.0.0.1:9002 down;', 'server 127.0.0.1 weight=5 max_fails=2 fail_timeout=5s;', 'server unix:/run/u.sock;', 'server [::1]:9000 backup;', 'keepalive 8;') },
+  { weight: 2, arbitrary: pick('hash $remote_addr;', 'ip_hash;', 'least_conn;', 'random;') },
+  { weight: 1, arbitrary: pick('server 127.0.0.1 weight=0;', 'server 127.0.0.1 max_conns=x;', 'server 127.0.0.1:0;', 'server 127.0.0.1 bogus;', 'keepalive 0;') },
+);
+const upstreamBlock = fc.tuple(pick('u1', 'u2', 'U1'), fc.array(upstreamServer, { maxLength: 3 })).map(([name, items]) => `upstream ${name} { ${items.join(' ')} }`);
+const upstreamPass = pick('proxy_pass http://u1;', 'proxy_pass http://u1/x;', 'proxy_pass http://u1:8080;', 'proxy_pass http://u2/x;', 'proxy_pass http://127.0.0.1:9000;');
+const upstreamSets = fc.tuple(fc.array(upstreamBlock, { minLength: 1, maxLength: 2 }), upstreamPass, fc.boolean()).map(([blocks, pass, before]) => {
+  const server = `    server { listen 8080; location / { ${pass} } }`;
+  return ['events {}', 'http {', ...(before ? [server] : []), ...blocks.map((b) => `    ${b}`), ...(before ? [] : [server]), '}', ...MAIL_OK_LINES].join('\n');
+});
+
 const MAIL_OK_LINES = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const MAIL_OK = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const otherModules = fc.oneof(
@@ -275,6 +288,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of upstream buffer sizes merged into servers and locations', name: 'buffers', arbitrary: buffers, rejected: [30, 270] },
   { title: 'main and events statements', name: 'top', arbitrary: topLevel, rejected: [50] },
   { title: 'http and stream variables, defined and used', name: 'variables', arbitrary: variables, rejected: [50, 270] },
+  { title: 'upstream blocks and the URLs that name them', name: 'upstreams', arbitrary: upstreamSets, rejected: [50, 280] },
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
 ];
 

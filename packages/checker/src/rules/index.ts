@@ -21,6 +21,7 @@ import sharedMemoryZone from './shared-memory-zone.js';
 import httpValues from './http-values.js';
 import accessLog from './access-log.js';
 import proxyPass from './proxy-pass.js';
+import upstreams from './upstreams.js';
 import httpListen from './http-listen.js';
 import upstreamBuffers from './upstream-buffers.js';
 import locations from './locations.js';
@@ -80,6 +81,7 @@ export const rules: readonly Rule[] = [
   httpValues,
   accessLog,
   proxyPass,
+  upstreams,
   httpListen,
   upstreamBuffers,
   locations,

@@ -1,0 +1,183 @@
+import { parseHostPort } from '../mail/urls.js';
+import { defineRule, type RuleContext } from '../rule.js';
+import { atoi, timeSec } from '../values.js';
+import type { Entry } from '../walk.js';
+
+/** What an upstream's balancing method lets its servers say (the NGX_HTTP_UPSTREAM_* flags). */
+const ALL = ['weight=', 'max_conns=', 'max_fails=', 'fail_timeout=', 'down', 'backup'];
+const NO_BACKUP = ALL.filter((p) => p !== 'backup');
+const METHOD_PARAMETERS: Record<string, string[]> = { hash: NO_BACKUP, ip_hash: NO_BACKUP, random: NO_BACKUP, least_conn: ALL };
+
+/** An http upstream nginx knows by name: an `upstream {}` block, or one a *_pass URL made. */
+interface Known {
+  host: string;
+  block: boolean;
+  /** The URL's port; null when it gave none. */
+  port: number | null;
+  entry: Entry;
+}
+
+interface State {
+  known: Known[];
+  /** The parameters the block's servers may use, as its balancing method has set them so far. */
+  parameters: Map<Entry, string[]>;
+  /** Each block with the statement that first named it (a proxy_pass above it): nginx reports that one's name and line. */
+  blocks: { entry: Entry; first: Known; servers: Entry[]; backups: number }[];
+}
+
+/**
+ * http upstreams as ngx_http_upstream_add and ngx_http_upstream_server read them, in reading
+ * order: one `upstream` block per name, ports that cannot be given to a block's name, the
+ * parameters of each `server` (those the balancing method set above it allows), at least one
+ * server, and, once http {} is read, at least one that is not a backup.
+ */
+export default defineRule({
+  meta: {
+    id: 'upstreams',
+    description: 'http upstream blocks: unique names, ports, server parameters, at least one usable server',
+    kind: 'nginx',
+    severity: 'error',
+    docs: `nginx's checks of \`upstream {}\` blocks in http (an \`auth_http\` endpoint behind nginx often
+has one):
+- \`duplicate upstream "name"\`; \`upstream "name" may not have port 8080\`: a \`proxy_pass\` to a block's
+  name gives no port (the servers inside have theirs), before or after the block;
+- \`server\` parameters: \`weight=\` (1 or more), \`max_conns=\`, \`max_fails=\`, \`fail_timeout=\`, \`down\`,
+  \`backup\` (\`invalid parameter "weight=0"\`); \`hash\`, \`ip_hash\` and \`random\` written above the
+  servers refuse \`backup\` (\`balancing method does not support parameter "backup"\`);
+- \`keepalive\` takes a number of connections from 1 up;
+- the address of each server (\`invalid port in upstream "127.0.0.1:99999"\`);
+- \`no servers are inside upstream\`, and, when http {} is read, \`no servers in upstream "name"\` when
+  every server is a backup.
+Host names are not looked up.`,
+  },
+  stage: 'value',
+  names: ['upstream', 'server', 'proxy_pass', 'hash', 'ip_hash', 'least_conn', 'random', 'keepalive'],
+  directive(entry, ctx) {
+    const d = entry.directive;
+    const state = ctx.state('upstreams', (): State => ({ known: [], parameters: new Map(), blocks: [] }));
+    const fail = (message: string, arg?: number) => ctx.report({ entry, message, range: arg === undefined ? undefined : d.args[arg]!.range });
+    switch (d.name) {
+      case 'upstream': {
+        if (entry.context !== 'http' || d.argCount !== 1 || !d.block) return;
+        const host = d.argValue(0);
+        const filed = add(state, { host, block: true, port: null, entry });
+        if ('message' in filed) {
+          if (filed.at) return ctx.report({ entry: filed.at, message: filed.message, order: [entry.seq] });
+          return fail(filed.message, 0);
+        }
+        state.parameters.set(entry, ALL);
+        const block = { entry, first: filed, servers: entry.children.filter((c) => c.directive.name === 'server'), backups: 0 };
+        state.blocks.push(block);
+        // Read when the block ends: after its servers.
+        if (!block.servers.length) {
+          const close = d.block.close;
+          ctx.report({ entry, message: 'no servers are inside upstream', ...(close ? { line: close.start.line, range: close } : {}), order: [entry.endSeq] });
+        }
+        return;
+      }
+      case 'keepalive': {
+        if (entry.context !== 'http:upstream' || !d.argCount) return;
+        const n = atoi(d.argValue(0));
+        if (n === null || n === 0n) fail(`invalid value "${d.argValue(0)}" in "keepalive" directive`, 0);
+        return;
+      }
+      case 'hash':
+      case 'ip_hash':
+      case 'least_conn':
+      case 'random':
+        if (entry.context === 'http:upstream' && entry.parent) state.parameters.set(entry.parent, METHOD_PARAMETERS[d.name]!);
+        return;
+      case 'server': {
+        if (entry.context !== 'http:upstream' || !entry.parent || !d.argCount) return;
+        const allowed = state.parameters.get(entry.parent) ?? ALL;
+        let backup = false;
+        for (let i = 1; i < d.argCount; i++) {
+          const p = d.argValue(i);
+          const known = ALL.find((k) => (k.endsWith('=') ? p.startsWith(k) : p === k));
+          if (!known) return fail(`invalid parameter "${p}"`, i);
+          if (!allowed.includes(known)) return fail(`balancing method does not support parameter "${p}"`, i);
+          if (!validParameter(known, p.slice(known.length))) return fail(`invalid parameter "${p}"`, i);
+          if (known === 'backup') backup = true;
+        }
+        const address = parseHostPort(d.argValue(0), 80, false);
+        if (!address.ok) return fail(`${address.error} in upstream "${d.argValue(0)}"`, 0);
+        if (backup) {
+          const block = state.blocks.find((b) => b.entry === entry.parent);
+          if (block) block.backups++;
+        }
+        return;
+      }
+      case 'proxy_pass': {
+        if (d.argCount !== 1 || !entry.context?.startsWith('http')) return;
+        const url = d.argValue(0);
+        const scheme = /^https?:\/\//i.exec(url);
+        if (!scheme || url.includes('$')) return;
+        const rest = url.slice(scheme[0].length);
+        if (rest.toLowerCase().startsWith('unix:')) return;
+        const parsed = parseHostPort(rest, 80, true);
+        if (!parsed.ok) return;
+        const hostPort = rest.slice(0, rest.search(/[/?]|$/));
+        const port = /^[^[]*:|\]:/.test(hostPort) ? parsed.value.port : null;
+        const filed = add(state, { host: parsed.value.family === 'ipv6' ? `[${parsed.value.host}]` : parsed.value.host, block: false, port, entry });
+        if ('message' in filed) fail(filed.message, 0);
+        return;
+      }
+    }
+  },
+  config(ctx) {
+    const state = ctx.state('upstreams', (): State => ({ known: [], parameters: new Map(), blocks: [] }));
+    noUsableServer(ctx, state);
+  },
+});
+
+/**
+ * Files an upstream as ngx_http_upstream_add does: the upstream it joins (the first to name
+ * it keeps its name and line), or nginx's message when it refuses it, with the statement nginx
+ * names when that is the earlier one.
+ */
+function add(state: State, u: Known): Known | { message: string; at?: Entry } {
+  const lower = u.host.toLowerCase();
+  for (const k of state.known) {
+    if (k.host.toLowerCase() !== lower) continue;
+    if (u.block && k.block) return { message: `duplicate upstream "${u.host}"` };
+    if (k.block && u.port !== null) return { message: `upstream "${u.host}" may not have port ${u.port}` };
+    // Found when the block is read, but nginx names the line of the URL with the port.
+    if (u.block && k.port !== null) return { message: `upstream "${u.host}" may not have port ${k.port}`, at: k.entry };
+    if (k.port !== null && u.port !== null && k.port !== u.port) continue;
+    if (u.block) k.block = true;
+    return k;
+  }
+  state.known.push(u);
+  return u;
+}
+
+function validParameter(kind: string, value: string): boolean {
+  switch (kind) {
+    case 'weight=': {
+      const n = atoi(value);
+      return n !== null && n !== 0n;
+    }
+    case 'max_conns=':
+    case 'max_fails=':
+      return atoi(value) !== null;
+    case 'fail_timeout=':
+      return timeSec(value) !== null;
+    default:
+      return true;
+  }
+}
+
+/**
+ * `no servers in upstream "name"`: every server of a block is a backup. Found when the
+ * upstream module initialises, after http {} is read (ngx_http_upstream_init_round_robin),
+ * before the other modules merge their settings.
+ */
+function noUsableServer(ctx: RuleContext, state: State): void {
+  for (const b of state.blocks) {
+    if (!b.servers.length || b.backups < b.servers.length || ctx.invalid.has(b.entry)) continue;
+    let http: Entry = b.entry;
+    while (http.parent) http = http.parent;
+    // nginx initialises the upstreams in the order they were first named.
+    ctx.report({ entry: b.first.entry, message: `no servers in upstream "${b.first.host}"`, order: [http.endSeq, -1, state.known.indexOf(b.first)] });
+  }
+}
