@@ -26,7 +26,7 @@ interface State {
 }
 
 /**
- * http upstreams as ngx_http_upstream_add and ngx_http_upstream_server read them, in reading
+ * http and stream upstreams as ngx_*_upstream_add and ngx_*_upstream_server read them, in reading
  * order: one `upstream` block per name, ports that cannot be given to a block's name, the
  * parameters of each `server` (those the balancing method set above it allows), at least one
  * server, and, once http {} is read, at least one that is not a backup.
@@ -34,18 +34,19 @@ interface State {
 export default defineRule({
   meta: {
     id: 'upstreams',
-    description: 'http upstream blocks: unique names, ports, server parameters, at least one usable server',
+    description: 'http and stream upstream blocks: unique names, ports, server parameters, at least one usable server',
     kind: 'nginx',
     severity: 'error',
     docs: `nginx's checks of \`upstream {}\` blocks in http (an \`auth_http\` endpoint behind nginx often
-has one):
+has one) and stream:
 - \`duplicate upstream "name"\`; \`upstream "name" may not have port 8080\`: a \`proxy_pass\` to a block's
   name gives no port (the servers inside have theirs), before or after the block;
 - \`server\` parameters: \`weight=\` (1 or more), \`max_conns=\`, \`max_fails=\`, \`fail_timeout=\`, \`down\`,
   \`backup\` (\`invalid parameter "weight=0"\`); \`hash\`, \`ip_hash\` and \`random\` written above the
   servers refuse \`backup\` (\`balancing method does not support parameter "backup"\`);
 - \`keepalive\` takes a number of connections from 1 up;
-- the address of each server (\`invalid port in upstream "127.0.0.1:99999"\`);
+- the address of each server (\`invalid port in upstream "127.0.0.1:99999"\`); in stream it must have a
+  port (\`no port in upstream "127.0.0.1"\`);
 - \`no servers are inside upstream\`, and, when http {} is read, \`no servers in upstream "name"\` when
   every server is a backup.
 Host names are not looked up.`,
@@ -54,11 +55,12 @@ Host names are not looked up.`,
   names: ['upstream', 'server', 'proxy_pass', 'hash', 'ip_hash', 'least_conn', 'random', 'keepalive'],
   directive(entry, ctx) {
     const d = entry.directive;
-    const state = ctx.state('upstreams', (): State => ({ known: [], parameters: new Map(), blocks: [] }));
+    const family = entry.context?.startsWith('stream') ? 'stream' : 'http';
+    const state = stateOf(ctx, family);
     const fail = (message: string, arg?: number) => ctx.report({ entry, message, range: arg === undefined ? undefined : d.args[arg]!.range });
     switch (d.name) {
       case 'upstream': {
-        if (entry.context !== 'http' || d.argCount !== 1 || !d.block) return;
+        if (entry.context !== family || d.argCount !== 1 || !d.block) return;
         const host = d.argValue(0);
         const filed = add(state, { host, block: true, port: null, entry });
         if ('message' in filed) {
@@ -85,10 +87,10 @@ Host names are not looked up.`,
       case 'ip_hash':
       case 'least_conn':
       case 'random':
-        if (entry.context === 'http:upstream' && entry.parent) state.parameters.set(entry.parent, METHOD_PARAMETERS[d.name]!);
+        if (entry.context === `${family}:upstream` && entry.parent) state.parameters.set(entry.parent, METHOD_PARAMETERS[d.name]!);
         return;
       case 'server': {
-        if (entry.context !== 'http:upstream' || !entry.parent || !d.argCount) return;
+        if (entry.context !== `${family}:upstream` || !entry.parent || !d.argCount) return;
         const allowed = state.parameters.get(entry.parent) ?? ALL;
         let backup = false;
         for (let i = 1; i < d.argCount; i++) {
@@ -99,8 +101,10 @@ Host names are not looked up.`,
           if (!validParameter(known, p.slice(known.length))) return fail(`invalid parameter "${p}"`, i);
           if (known === 'backup') backup = true;
         }
-        const address = parseHostPort(d.argValue(0), 80, false);
+        // A stream server has no default port.
+        const address = parseHostPort(d.argValue(0), family === 'http' ? 80 : 0, false);
         if (!address.ok) return fail(`${address.error} in upstream "${d.argValue(0)}"`, 0);
+        if (family === 'stream' && address.value.family !== 'unix' && address.value.port === 0) return fail(`no port in upstream "${d.argValue(0)}"`, 0);
         if (backup) {
           const block = state.blocks.find((b) => b.entry === entry.parent);
           if (block) block.backups++;
@@ -108,7 +112,7 @@ Host names are not looked up.`,
         return;
       }
       case 'proxy_pass': {
-        if (d.argCount !== 1 || !entry.context?.startsWith('http')) return;
+        if (d.argCount !== 1 || family !== 'http') return;
         const url = d.argValue(0);
         const scheme = /^https?:\/\//i.exec(url);
         if (!scheme || url.includes('$')) return;
@@ -125,10 +129,13 @@ Host names are not looked up.`,
     }
   },
   config(ctx) {
-    const state = ctx.state('upstreams', (): State => ({ known: [], parameters: new Map(), blocks: [] }));
-    noUsableServer(ctx, state);
+    noUsableServer(ctx, stateOf(ctx, 'http'));
+    noUsableServer(ctx, stateOf(ctx, 'stream'));
   },
 });
+
+/** Each family has upstreams of its own. */
+const stateOf = (ctx: RuleContext, family: 'http' | 'stream') => ctx.state(`upstreams:${family}`, (): State => ({ known: [], parameters: new Map(), blocks: [] }));
 
 /**
  * Files an upstream as ngx_http_upstream_add does: the upstream it joins (the first to name
