@@ -54,6 +54,10 @@ describe('namedCaptures', () => {
     expect(namedCaptures('[]a(?<in>b)]')).toEqual([]);
     expect(namedCaptures('(?:x)(?i)abc')).toEqual([]);
   });
+  it('\\Q...\\E quotes, (?#...) comments', () => {
+    expect(namedCaptures('\\Q(?<quoted>x)\\E(?<after>y)')).toEqual(['after']);
+    expect(namedCaptures('(?# (?<commented>x) )(?<real>y)')).toEqual(['real']);
+  });
 });
 
 describe('what the rule can see', () => {

@@ -1,4 +1,5 @@
 import { AFTER_PARSE } from '../engine.js';
+import { HTTP_PHASE } from '../http-phases.js';
 import { cstr, parseAddress } from '../mail/listen.js';
 import type { ListenAddress } from '../model.js';
 import { defineRule, type RuleContext } from '../rule.js';
@@ -197,7 +198,7 @@ function missingCertificates(ctx: RuleContext, addresses: Map<string, HttpAddres
       message: 'no "ssl_certificate" is defined for the "listen ... ssl" directive',
       line: open.start.line,
       range: { start: missing.directive.range.start, end: open.end },
-      order: [http.endSeq, 10, k++],
+      order: [http.endSeq, HTTP_PHASE.postconfiguration, k++],
     });
     // nginx stops at the first; the others are found once it is mended
   }

@@ -22,6 +22,7 @@ import httpValues from './http-values.js';
 import accessLog from './access-log.js';
 import proxyPass from './proxy-pass.js';
 import upstreams from './upstreams.js';
+import httpSslKeys from './http-ssl-keys.js';
 import httpListen from './http-listen.js';
 import upstreamBuffers from './upstream-buffers.js';
 import locations from './locations.js';
@@ -82,6 +83,7 @@ export const rules: readonly Rule[] = [
   accessLog,
   proxyPass,
   upstreams,
+  httpSslKeys,
   httpListen,
   upstreamBuffers,
   locations,

@@ -1,3 +1,4 @@
+import { HTTP_PHASE } from '../http-phases.js';
 import { defineRule } from '../rule.js';
 import type { Entry } from '../walk.js';
 
@@ -24,9 +25,8 @@ export default defineRule({
     docs: `How nginx reads \`location\` blocks:
 - the modifier is \`=\`, \`^~\`, \`~\` or \`~*\` (\`invalid location modifier "=="\`);
 - a location cannot be nested in an exact (\`=\`) or a named (\`@\`) one, a named location stands
-  only directly in a server, and a nested prefix location must start with its parent's URI
-  (\`location "/api" is outside location "/auth"\`; inside a regex location every prefix one is
-  outside);
+  only directly in a server, and a nested prefix location must start with its parent's URI or
+  regex text (\`location "/api" is outside location "/auth"\`);
 - \`duplicate location "/path"\`: a second \`location /path\` (or \`location ^~ /path\`, which is
   the same prefix) in the same server or location, or a second \`location = /path\`. An exact and
   a prefix location may share a URI; regex locations are not compared, and neither are the
@@ -59,7 +59,7 @@ export default defineRule({
       const found: Entry[] = [];
       for (const server of http.children) if (server.directive.name === 'server' && server.context === 'http') level(server, found);
       found.forEach((entry, k) => {
-        ctx.report({ entry, message: `duplicate location "${locationOf(entry)!.name}"`, order: [http.endSeq, 60, k] });
+        ctx.report({ entry, message: `duplicate location "${locationOf(entry)!.name}"`, order: [http.endSeq, HTTP_PHASE.locations, k] });
       });
     }
   },
@@ -75,7 +75,7 @@ function level(block: Entry, found: Entry[]): void {
     if (l && (l.kind === 'exact' || l.kind === 'prefix')) locations.push(l);
   }
   // ngx_http_cmp_locations: by name, an exact location before a prefix one; otherwise as written.
-  locations.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.kind === b.kind ? 0 : a.kind === 'exact' ? -1 : 1));
+  locations.sort((a, b) => filenameCmp(a.name, b.name) || (a.kind === b.kind ? 0 : a.kind === 'exact' ? -1 : 1));
   for (const l of locations) level(l.entry, found);
   let kept = { name: '', exact: false, prefix: false };
   for (let i = 0; i < locations.length; i++) {
@@ -88,6 +88,19 @@ function level(block: Entry, found: Entry[]): void {
       continue;
     }
     kept = { name: l.name, exact, prefix: !exact };
+  }
+}
+
+/** ngx_filename_cmp: byte order, but "/" below every other character. */
+function filenameCmp(a: string, b: string): number {
+  for (let i = 0; ; i++) {
+    if (i === a.length || i === b.length) return a.length - b.length;
+    let c1 = a.charCodeAt(i);
+    let c2 = b.charCodeAt(i);
+    if (c1 === c2) continue;
+    c1 = c1 === 47 ? 0 : c1;
+    c2 = c2 === 47 ? 0 : c2;
+    return c1 - c2;
   }
 }
 

@@ -1,4 +1,5 @@
 import { AFTER_PARSE } from '../engine.js';
+import { MERGE_MODULES, mergeOrder, type MergeModule } from '../http-phases.js';
 import { seesWholeConfiguration } from '../whole-configuration.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
@@ -174,7 +175,7 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
         if (!inheriting) continue;
         mergedAt = inheriting.seq;
       }
-      unknown.push({ use, http, at: [CACHE_MERGE_ORDER.indexOf(use.entry.directive.name), mergedAt] });
+      unknown.push({ use, http, at: [MERGE_MODULES.indexOf(use.entry.directive.name.replace('_cache', '') as MergeModule), mergedAt] });
     }
     unknown.sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1]);
     const reported = new Set<string>();
@@ -184,7 +185,7 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
       reported.add(key);
       const close = http.directive.block?.close;
       if (!close) continue;
-      ctx.report({ entry: use.entry, message: `"${use.entry.directive.name}" zone "${use.zone}" is unknown`, line: close.start.line, range: close, file: http.file, order: [http.endSeq, ...at] });
+      ctx.report({ entry: use.entry, message: `"${use.entry.directive.name}" zone "${use.zone}" is unknown`, line: close.start.line, range: close, file: http.file, order: mergeOrder(http, MERGE_MODULES[at[0]]!, at[1]) });
     }
     for (const [name, zone] of zonesOf(ctx)) {
       if (zone.size) continue;
@@ -222,8 +223,6 @@ function cacheParamError(w: string): string | null {
   return `invalid parameter "${w}"`;
 }
 
-/** The order nginx's build merges the modules with caches in (ngx_modules.c): proxy first. */
-const CACHE_MERGE_ORDER = ['proxy_cache', 'fastcgi_cache', 'uwsgi_cache', 'scgi_cache'];
 
 /** A *_cache statement and the zone it names, checked once http {} is read. */
 interface CacheUse {

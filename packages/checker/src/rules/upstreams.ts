@@ -1,3 +1,4 @@
+import { HTTP_PHASE } from '../http-phases.js';
 import { parseHostPort } from '../mail/urls.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, timeSec } from '../values.js';
@@ -185,6 +186,6 @@ function noUsableServer(ctx: RuleContext, state: State): void {
     let http: Entry = b.entry;
     while (http.parent) http = http.parent;
     // nginx initialises the upstreams in the order they were first named.
-    ctx.report({ entry: b.first.entry, message: `no servers in upstream "${b.first.host}"`, order: [http.endSeq, -1, state.known.indexOf(b.first)] });
+    ctx.report({ entry: b.first.entry, message: `no servers in upstream "${b.first.host}"`, order: [http.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(b.first)] });
   }
 }

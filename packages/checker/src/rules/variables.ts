@@ -1,8 +1,9 @@
-import { variableRecords } from '@mailconf/schema';
+import { compareVersions, variableRecords } from '@mailconf/schema';
 import { SourceRange, type Range } from '@mailconf/syntax';
 import { defineRule, type RuleContext } from '../rule.js';
 import { suggestion } from '../suggest.js';
-import { blockReferences, familyBodies, type CompiledWord, type Family } from '../variables/references.js';
+import { HTTP_PHASE, mergeOrder } from '../http-phases.js';
+import { blockReferences, familyBodies, type CompiledWord, type Family, type MergeGroup } from '../variables/references.js';
 import { scanScript } from '../variables/script.js';
 import { seesWholeConfiguration } from '../whole-configuration.js';
 import type { Entry } from '../walk.js';
@@ -12,8 +13,11 @@ interface Use {
   name: string;
   entry: Entry;
   range: Range;
-  /** Compiled when http's blocks are merged (after every statement read while parsing). */
-  merge: boolean;
+  /**
+   * Where nginx compiles it: null while reading; else the order key of the merge that does
+   * (after every statement is read: by module, block and step).
+   */
+  merged: number[] | null;
   hint?: string;
 }
 
@@ -58,6 +62,7 @@ function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, fami
   const defined = new Set<string>();
   const uses: Use[] = [];
   const refs = blockReferences(body, family, ctx.version, (e) => ctx.invalid.has(e));
+  for (const { entry, arg, message } of refs.invalid) ctx.report({ entry, message, range: entry.directive.args[arg]!.range });
   for (const { entry, definition } of refs.defines) {
     const lower = definition.name.toLowerCase();
     if (builtin.names.has(lower) && !builtin.changeable.has(lower)) {
@@ -66,20 +71,26 @@ function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, fami
     }
     defined.add(lower);
   }
-  for (const { entry, word } of refs.words) readWord(ctx, entry, word, uses, top);
+  const compiledAt = mergeTimes(ctx, body, top, family);
+  for (const { entry, word } of refs.words) {
+    if (!word.merge) readWord(ctx, entry, word, uses, null);
+    else {
+      // Compiled by a merge, if one reaches it (an http-level value every server replaces is never compiled).
+      const at = compiledAt(entry, word.merge);
+      if (at) readWord(ctx, entry, word, uses, at);
+    }
+  }
   for (const { entry, name } of refs.implicit) {
-    uses.push({ name, entry, range: entry.directive.nameWord!.range, merge: false, hint: `${entry.directive.name} reads its key from $${name}: set it, e.g. "set $${name} $uri;"` });
+    uses.push({ name, entry, range: entry.directive.nameWord!.range, merged: null, hint: `${entry.directive.name} reads its key from $${name}: set it, e.g. "set $${name} $uri;"` });
   }
 
   // Which names are unknown needs every definition of the block: a whole configuration only.
   if (!top || !seesWholeConfiguration(ctx)) return;
-  // A value set at http's level is compiled only when a server merges it.
-  const merges = body.some((c) => c.directive.name === 'server');
   const known = (lower: string) => defined.has(lower) || builtin.names.has(lower) || builtin.prefixes.some((p) => lower.startsWith(p));
   const candidates = [...builtin.names, ...defined];
   // nginx indexes variables in the order it compiles them: every statement as read, then the
-  // values compiled at merge time; it reports the first unknown one when the block is done.
-  const ordered = [...uses.filter((u) => !u.merge), ...uses.filter((u) => u.merge && merges)];
+  // values the merges compile; it reports the first unknown one when the block is done.
+  const ordered = [...uses.filter((u) => !u.merged), ...uses.filter((u) => u.merged).sort((x, y) => compareKeys(x.merged!, y.merged!))];
   ordered.forEach((u, k) => {
     const lower = u.name.toLowerCase();
     if (known(lower)) return;
@@ -88,9 +99,41 @@ function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, fami
       message: `unknown "${lower}" variable`,
       range: u.range,
       hint: u.hint ?? elsewhere(ctx, family, lower) ?? suggestion(lower, candidates, 1),
-      order: [top.endSeq, 100, k],
+      order: [top.endSeq, HTTP_PHASE.variables, k],
     });
   });
+}
+
+const compareKeys = (a: number[], b: number[]) => {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
+  return 0;
+};
+
+/**
+ * Where a merge compiles a value: the order key of the first block whose merge compiles it, or
+ * null when none does. A server's or location's own statement is compiled when that block is
+ * merged; one at the top level only in a server that has none of the group of its own (with
+ * none, it is never compiled). Before 1.25.5, stream's ssl module merges certificates only in
+ * servers that listen with ssl.
+ */
+function mergeTimes(ctx: RuleContext, body: readonly Entry[], top: Entry | null, family: Family): (e: Entry, m: MergeGroup) => number[] | null {
+  const servers = body.filter((c) => c.directive.name === 'server' && c.directive.block);
+  const listensSsl = (server: Entry) => server.children.some((c) => c.directive.name === 'listen' && c.directive.args.some((a, i) => i > 0 && a.value === 'ssl'));
+  const sslOnly = family === 'stream' && compareVersions(ctx.version, '1.25.5') < 0;
+  return (e, m) => {
+    const merging = (server: Entry) => !(sslOnly && m.module === 'ssl') || listensSsl(server);
+    const block = e.parent;
+    // A fragment's top level: its servers are not all seen.
+    if (!top && !block) return null;
+    if (!top) return [];
+    if (block === top || !block) {
+      const server = servers.find((s) => merging(s) && !s.children.some((c) => c.directive.name === m.group));
+      return server ? mergeOrder(top, m.module, server.seq, m.step) : null;
+    }
+    let server: Entry = block;
+    while (server.parent && server.parent !== top) server = server.parent;
+    return merging(server) ? mergeOrder(top, m.module, block.seq, m.step) : null;
+  };
 }
 
 /**
@@ -107,7 +150,7 @@ function elsewhere(ctx: RuleContext, family: Family, lower: string): string | un
 }
 
 /** The variables of one compiled word, and nginx's error for a malformed reference. */
-function readWord(ctx: RuleContext, e: Entry, w: CompiledWord, uses: Use[], top: Entry | null): void {
+function readWord(ctx: RuleContext, e: Entry, w: CompiledWord, uses: Use[], merged: number[] | null): void {
   const d = e.directive;
   const word = d.args[w.arg]!;
   // Where a character of the value stands in the file: exact when the word has no escapes.
@@ -121,20 +164,23 @@ function readWord(ctx: RuleContext, e: Entry, w: CompiledWord, uses: Use[], top:
     return new SourceRange(lines, start, start + length);
   };
   if (w.grammar === 'name') {
-    uses.push({ name: w.value.slice(1), entry: e, range: at(0, w.value.length), merge: w.merge });
+    // A lone `$`: ngx_http_get_variable_index refuses the empty name.
+    if (w.value.length < 2) return ctx.report({ entry: e, message: 'invalid variable name "$"', range: base });
+    uses.push({ name: w.value.slice(1), entry: e, range: at(0, w.value.length), merged });
     return;
   }
   const scan = scanScript(w.value, w.grammar === 'log');
   for (const v of scan.variables) {
     const braced = w.value.charCodeAt(v.at + 1) === 123;
-    const use: Use = { name: v.name, entry: e, range: at(v.at, v.name.length + (braced ? 3 : 1)), merge: w.merge };
+    const use: Use = { name: v.name, entry: e, range: at(v.at, v.name.length + (braced ? 3 : 1)), merged };
     if (w.grammar === 'log' && /^[1-9]/.test(v.name)) use.hint = `log_format has no regex captures: "$${v.name}" is a variable named "${v.name}"`;
     uses.push(use);
   }
-  if (scan.error) {
-    // A value compiled at merge time fails when http's blocks are merged, at its "}".
-    const close = top?.directive.block?.close;
-    if (w.merge && top && close) ctx.report({ entry: e, message: scan.error, range: base, line: close.start.line, order: [top.endSeq, 50, e.seq] });
-    else ctx.report({ entry: e, message: scan.error, range: base });
-  }
+  if (!scan.error) return;
+  // A value compiled by a merge fails after the block is read: nginx names the line of its "}".
+  let top = e;
+  while (top.parent) top = top.parent;
+  const close = top.directive.block?.close;
+  if (merged && merged.length && close) ctx.report({ entry: e, message: scan.error, range: base, line: close.start.line, order: merged });
+  else ctx.report({ entry: e, message: scan.error, range: base });
 }

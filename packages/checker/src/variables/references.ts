@@ -8,6 +8,7 @@
  */
 import { compareVersions } from '@mailconf/schema';
 import type { Directive } from '@mailconf/syntax';
+import type { MergeModule } from '../http-phases.js';
 import type { Entry, WalkResult } from '../walk.js';
 import { readIfCondition } from './if-condition.js';
 
@@ -29,10 +30,19 @@ export interface CompiledWord {
   offset: number;
   grammar: Grammar;
   /**
-   * `merge`: compiled when http's blocks are merged, at http's `}` (proxy_set_header,
-   * fastcgi_param, ssl_certificate, ...); else while the statement is read.
+   * Compiled when the blocks are merged, after the block is read (proxy_set_header,
+   * fastcgi_param, ssl_certificate, ...): by which module, as which group of statements (a
+   * block with any of the group's own does not inherit the others), and at which step of the
+   * module's merge; null when compiled while the statement is read.
    */
-  merge: boolean;
+  merge: MergeGroup | null;
+}
+
+export interface MergeGroup {
+  module: MergeModule;
+  /** The directive whose statements are inherited together. */
+  group: string;
+  step: number;
 }
 
 export interface Definition {
@@ -46,16 +56,18 @@ export interface Definition {
 export interface References {
   words: CompiledWord[];
   defines: Definition[];
+  /** A word that should name a variable and does not (`set a 1;`, `set $ 1;`): nginx's message. */
+  invalid: { arg: number; message: string }[];
   /** Variables the handler itself looks up (memcached_pass: `$memcached_key`). */
   implicit: string[];
 }
 
-const NONE: References = { words: [], defines: [], implicit: [] };
+const NONE: References = { words: [], defines: [], invalid: [], implicit: [] };
 
 export type Family = 'http' | 'stream';
 type Reader = (d: Directive, out: References, version: string) => void;
 
-const word = (d: Directive, arg: number, grammar: Grammar = 'script', merge = false, offset = 0): CompiledWord => ({
+const word = (d: Directive, arg: number, grammar: Grammar = 'script', merge: MergeGroup | null = null, offset = 0): CompiledWord => ({
   arg,
   value: d.argValue(arg).slice(offset),
   offset,
@@ -64,7 +76,7 @@ const word = (d: Directive, arg: number, grammar: Grammar = 'script', merge = fa
 });
 
 const args =
-  (indexes: number[], merge = false): Reader =>
+  (indexes: number[], merge: MergeGroup | null = null): Reader =>
   (d, out) => {
     for (const i of indexes) if (i < d.argCount) out.words.push(word(d, i, 'script', merge));
   };
@@ -90,7 +102,7 @@ const until =
 const parameter =
   (prefix: string, from = 0): Reader =>
   (d, out) => {
-    for (let i = from; i < d.argCount; i++) if (d.argValue(i).startsWith(prefix)) out.words.push(word(d, i, 'script', false, prefix.length));
+    for (let i = from; i < d.argCount; i++) if (d.argValue(i).startsWith(prefix)) out.words.push(word(d, i, 'script', null, prefix.length));
   };
 const captures =
   (arg: number): Reader =>
@@ -106,17 +118,22 @@ const regexOrWord =
     if (v.startsWith('~')) captures(arg)(d, out, '');
     else out.words.push(word(d, arg));
   };
+/** A `$name` the statement defines: the rest of the word after the `$`, whatever it is. */
 const defines =
   (arg: number): Reader =>
   (d, out) => {
-    if (arg < d.argCount && d.argValue(arg).startsWith('$')) out.defines.push({ name: d.argValue(arg).slice(1), arg, capture: false });
+    if (arg >= d.argCount) return;
+    const v = d.argValue(arg);
+    if (v.length > 1 && v.startsWith('$')) out.defines.push({ name: v.slice(1), arg, capture: false });
+    else out.invalid.push({ arg, message: `invalid variable name "${v}"` });
   };
 const both =
   (...readers: Reader[]): Reader =>
   (d, out, v) => {
     for (const r of readers) r(d, out, v);
   };
-const merged = (indexes: number[]) => args(indexes, true);
+/** Compiled by `module`'s merge; proxy compiles the body before the headers (ngx_http_proxy_merge_loc_conf). */
+const merged = (module: MergeModule, group: string, indexes: number[], step = 0) => args(indexes, { module, group, step });
 
 /** Directives that read one or more words as scripts, by family. */
 const HTTP: Record<string, Reader> = {
@@ -150,7 +167,10 @@ const HTTP: Record<string, Reader> = {
   map: both(first, defines(1)),
   geo: (d, out) => {
     // `geo [$source] $variable { ... }`: the source is a variable name, taken whole.
-    if (d.argCount === 2 && d.argValue(0).startsWith('$')) out.words.push(word(d, 0, 'name'));
+    if (d.argCount === 2) {
+      if (d.argValue(0).startsWith('$')) out.words.push(word(d, 0, 'name'));
+      else out.invalid.push({ arg: 0, message: `invalid variable name "${d.argValue(0)}"` });
+    }
     defines(d.argCount - 1)(d, out, '');
   },
   memcached_pass: (_d, out) => {
@@ -218,14 +238,14 @@ const HTTP: Record<string, Reader> = {
     if (d.argCount && d.argValue(0) !== 'off') out.words.push(word(d, 0));
   }),
   // Compiled when the blocks are merged.
-  proxy_set_header: merged([1]),
-  grpc_set_header: merged([1]),
-  fastcgi_param: merged([1]),
-  scgi_param: merged([1]),
-  uwsgi_param: merged([1]),
-  proxy_set_body: merged([0]),
-  ssl_certificate: merged([0]),
-  ssl_certificate_key: merged([0]),
+  proxy_set_body: merged('proxy', 'proxy_set_body', [0], 1),
+  proxy_set_header: merged('proxy', 'proxy_set_header', [1], 2),
+  grpc_set_header: merged('grpc', 'grpc_set_header', [1]),
+  fastcgi_param: merged('fastcgi', 'fastcgi_param', [1]),
+  scgi_param: merged('scgi', 'scgi_param', [1]),
+  uwsgi_param: merged('uwsgi', 'uwsgi_param', [1]),
+  ssl_certificate: merged('ssl', 'ssl_certificate', [0]),
+  ssl_certificate_key: merged('ssl', 'ssl_certificate_key', [0]),
 };
 
 // The upstream modules share their readers.
@@ -270,8 +290,8 @@ const STREAM: Record<string, Reader> = {
   log_format: HTTP.log_format!,
   access_log: HTTP.access_log!,
   server_name: since('1.25.5', HTTP.server_name!),
-  ssl_certificate: merged([0]),
-  ssl_certificate_key: merged([0]),
+  ssl_certificate: merged('ssl', 'ssl_certificate', [0]),
+  ssl_certificate_key: merged('ssl', 'ssl_certificate_key', [0]),
 };
 
 function charsetReader(d: Directive, out: References): void {
@@ -287,14 +307,15 @@ function cookieRewrite(d: Directive, out: References): void {
 /** `if (condition)`: a leading `$name` taken whole, a compared or tested operand, a regex's captures. */
 function ifReader(d: Directive, out: References): void {
   const c = readIfCondition(d);
-  if (c.variable) out.words.push({ ...c.variable, grammar: 'name', merge: false });
-  if (c.operand) out.words.push({ ...c.operand, grammar: 'script', merge: false });
+  if (c.variable) out.words.push({ ...c.variable, grammar: 'name', merge: null });
+  if (c.operand) out.words.push({ ...c.operand, grammar: 'script', merge: null });
   if (c.regex) for (const name of namedCaptures(c.regex.value)) out.defines.push({ name, arg: c.regex.arg, capture: true });
 }
 
 /**
  * The names of a regex's named groups, as PCRE lists them: `(?<name>`, `(?'name'`, `(?P<name>`.
- * Escaped characters and character classes are skipped; `(?<=` and `(?<!` are lookbehinds.
+ * Escaped characters, `\Q...\E`, `(?#...)` comments and character classes are skipped; `(?<=`
+ * and `(?<!` are lookbehinds. (Comments of the `(?x)` mode are not: rare enough in nginx.conf.)
  */
 export function namedCaptures(regex: string): string[] {
   const out: string[] = [];
@@ -302,7 +323,11 @@ export function namedCaptures(regex: string): string[] {
   for (let i = 0; i < regex.length; i++) {
     const c = regex[i];
     if (c === '\\') {
-      i++;
+      // \Q...\E is text, parentheses included.
+      if (regex[i + 1] === 'Q') {
+        const end = regex.indexOf('\\E', i + 2);
+        i = end === -1 ? regex.length : end + 1;
+      } else i++;
       continue;
     }
     if (inClass) {
@@ -317,6 +342,12 @@ export function namedCaptures(regex: string): string[] {
       continue;
     }
     if (c !== '(' || regex[i + 1] !== '?') continue;
+    if (regex[i + 2] === '#') {
+      // A comment, up to the next ")".
+      const end = regex.indexOf(')', i);
+      i = end === -1 ? regex.length : end;
+      continue;
+    }
     const m = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(regex.slice(i, i + 40));
     if (m) out.push(m[1] ?? m[2]!);
   }
@@ -327,7 +358,7 @@ export function namedCaptures(regex: string): string[] {
 export function referencesOf(d: Directive, family: Family, version: string): References {
   const reader = (family === 'http' ? HTTP : STREAM)[d.name];
   if (!reader) return NONE;
-  const out: References = { words: [], defines: [], implicit: [] };
+  const out: References = { words: [], defines: [], invalid: [], implicit: [] };
   reader(d, out, version);
   return out;
 }
@@ -336,6 +367,7 @@ export function referencesOf(d: Directive, family: Family, version: string): Ref
 export interface BlockReferences {
   words: { entry: Entry; word: CompiledWord }[];
   defines: { entry: Entry; definition: Definition }[];
+  invalid: { entry: Entry; arg: number; message: string }[];
   implicit: { entry: Entry; name: string }[];
 }
 
@@ -346,7 +378,7 @@ export interface BlockReferences {
  * define the regex's named captures (arg -1: the key itself).
  */
 export function blockReferences(body: readonly Entry[], family: Family, version: string, skip: (e: Entry) => boolean = () => false): BlockReferences {
-  const out: BlockReferences = { words: [], defines: [], implicit: [] };
+  const out: BlockReferences = { words: [], defines: [], invalid: [], implicit: [] };
   const stack: Entry[] = [];
   for (let i = body.length - 1; i >= 0; i--) stack.push(body[i]!);
   while (stack.length) {
@@ -356,6 +388,7 @@ export function blockReferences(body: readonly Entry[], family: Family, version:
     const refs = referencesOf(d, family, version);
     for (const definition of refs.defines) out.defines.push({ entry: e, definition });
     for (const word of refs.words) out.words.push({ entry: e, word });
+    for (const bad of refs.invalid) out.invalid.push({ entry: e, ...bad });
     for (const name of refs.implicit) out.implicit.push({ entry: e, name });
     if (d.name === 'map' && d.block) mapPairs(e, out);
     // A map's body is read by map itself; other raw bodies hold no statements.
@@ -369,7 +402,7 @@ function mapPairs(map: Entry, out: BlockReferences): void {
     const d = c.directive;
     if (d.argCount !== 1 || d.name === 'include') continue;
     const value = d.argValue(0);
-    if (value.includes('$')) out.words.push({ entry: c, word: { arg: 0, value, offset: 0, grammar: 'script', merge: false } });
+    if (value.includes('$')) out.words.push({ entry: c, word: { arg: 0, value, offset: 0, grammar: 'script', merge: null } });
     if (!d.name.startsWith('~')) continue;
     for (const name of namedCaptures(d.name.slice(d.name.startsWith('~*') ? 2 : 1))) out.defines.push({ entry: c, definition: { name, arg: -1, capture: true } });
   }

@@ -1,0 +1,52 @@
+import { compareVersions } from '@mailconf/schema';
+import { mergeOrder } from '../http-phases.js';
+import { defineRule } from '../rule.js';
+import type { Entry } from '../walk.js';
+
+/**
+ * What the http ssl module's merge of each server checks (ngx_http_ssl_merge_srv_conf): every
+ * certificate has its key, and `ssl on` has a certificate. A server uses its own
+ * ssl_certificate and ssl_certificate_key statements, or else http's.
+ */
+export default defineRule({
+  meta: {
+    id: 'http-ssl-keys',
+    description: 'http servers: a key for every ssl_certificate, and a certificate for "ssl on"',
+    kind: 'nginx',
+    severity: 'error',
+    docs: `In http, each \`ssl_certificate\` needs an \`ssl_certificate_key\` (the n-th key goes with the
+n-th certificate), in the server or inherited from \`http {}\`: \`no "ssl_certificate_key" is defined
+for certificate "/etc/ssl/mail.pem"\`. A server turned on with the old \`ssl on;\` (up to 1.25.0) needs
+a certificate too. nginx finds this when http {} is read, server by server. (A \`listen ... ssl\`
+without any certificate is http-listen's.)`,
+  },
+  config(ctx) {
+    for (const http of ctx.walk.roots) {
+      if (http.directive.name !== 'http' || http.context !== 'main' || !http.directive.block) continue;
+      const own = (block: Entry, name: string) => block.children.filter((c) => c.directive.name === name && !ctx.invalid.has(c));
+      const reported = new Set<Entry>();
+      for (const server of http.children) {
+        if (server.directive.name !== 'server' || !server.directive.block) continue;
+        const pick = (name: string) => (own(server, name).length ? own(server, name) : own(http, name));
+        const certs = pick('ssl_certificate');
+        const keys = pick('ssl_certificate_key');
+        // `ssl on` is gone from 1.25.1 on.
+        const ssl = compareVersions(ctx.version, '1.25.1') < 0 ? pick('ssl').at(-1) : undefined;
+        const enabled = ssl !== undefined && ssl.directive.argCount === 1 && ssl.directive.argValue(0).toLowerCase() === 'on';
+        const order = mergeOrder(http, 'ssl', server.seq);
+        const report = (entry: Entry, message: string, line?: number) => {
+          if (reported.has(entry)) return;
+          reported.add(entry);
+          ctx.report({ entry, message, order, ...(line === undefined ? {} : { line }) });
+        };
+        const last = certs.at(-1);
+        if (enabled) {
+          // nginx names the line of the "ssl" directive.
+          if (last && !keys.length) report(last, 'no "ssl_certificate_key" is defined for the "ssl" directive', ssl.directive.line);
+          else if (last && keys.length < certs.length) report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}" and the "ssl" directive`, ssl.directive.line);
+          else if (!last && !pick('ssl_reject_handshake').some((r) => r.directive.argValue(0) === 'on')) report(ssl, 'no "ssl_certificate" is defined for the "ssl" directive');
+        } else if (last && keys.length < certs.length) report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}"`);
+      }
+    }
+  },
+});
