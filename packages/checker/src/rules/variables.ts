@@ -90,7 +90,7 @@ function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, fami
   const candidates = [...builtin.names, ...defined];
   // nginx indexes variables in the order it compiles them: every statement as read, then the
   // values the merges compile; it reports the first unknown one when the block is done.
-  const ordered = [...uses.filter((u) => !u.merged), ...uses.filter((u) => u.merged).sort((x, y) => compareKeys(x.merged!, y.merged!))];
+  const ordered = [...uses.filter((u) => !u.merged).sort((x, y) => x.entry.seq - y.entry.seq), ...uses.filter((u) => u.merged).sort((x, y) => compareKeys(x.merged!, y.merged!))];
   ordered.forEach((u, k) => {
     const lower = u.name.toLowerCase();
     if (known(lower)) return;
