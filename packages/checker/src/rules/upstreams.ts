@@ -54,6 +54,8 @@ Host names are not looked up.`,
   },
   stage: 'value',
   names: ['upstream', 'server', 'proxy_pass', 'hash', 'ip_hash', 'least_conn', 'random', 'keepalive'],
+  // Not the mail servers.
+  appliesTo: (_spec, context) => context !== null && (context.startsWith('http') || context.startsWith('stream')),
   directive(entry, ctx) {
     const d = entry.directive;
     const family = entry.context?.startsWith('stream') ? 'stream' : 'http';
