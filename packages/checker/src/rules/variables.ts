@@ -47,8 +47,12 @@ and \`nginx -t\` fails on the variables there as well:
 - \`the duplicate "host" variable\`: \`set\`, \`map\`, a regex capture or another definition of a
   built-in variable that cannot be changed (\`$host\`, \`$remote_addr\`, \`$uri\`, ...); \`$args\` and
   \`$limit_rate\` may be set.
+- \`invalid variable name "backend"\`: \`set\`, \`map\`, \`geo\`, \`split_clients\` and \`auth_request_set\`
+  define a \`$name\`, not a bare word.
 Only the words nginx compiles are read: \`$\` at the end of a \`location ~ \\.php$\` regex, in
-\`server_name\` or in a \`map\` key is text.`,
+\`server_name\` or in a \`map\` key is text. Values nginx compiles when it merges the blocks
+(\`proxy_set_header\`, \`fastcgi_param\`, \`proxy_set_body\`, \`ssl_certificate\`) count where a merge
+compiles them: one in \`http {}\` that every server replaces with its own is never compiled.`,
   },
   config(ctx) {
     const root = ctx.options.context ?? 'main';
