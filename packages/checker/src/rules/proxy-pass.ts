@@ -1,4 +1,4 @@
-import { parseHostPort } from '../mail/urls.js';
+import { readProxyUrl } from '../net/proxy-url.js';
 import { defineRule } from '../rule.js';
 import type { Entry } from '../walk.js';
 
@@ -30,17 +30,10 @@ A URL with variables is read per request and not checked here; host names are no
     if (d.argCount !== 1 || !entry.context?.startsWith('http')) return;
     const url = d.argValue(0);
     if (url.includes('$')) return;
-    const lower = url.slice(0, 8).toLowerCase();
-    const add = lower.startsWith('http://') ? 7 : lower.startsWith('https://') ? 8 : 0;
     const fail = (message: string) => ctx.report({ entry, message, range: d.args[0]!.range });
-    if (!add) return fail('invalid URL prefix');
-    const rest = url.slice(add);
-    const parsed = parseHostPort(rest, add === 7 ? 80 : 443, true);
-    // With no_resolve, any text is a host until nginx looks it up after reading.
-    if (!parsed.ok && parsed.error !== 'host not found') return fail(`${parsed.error} in upstream "${rest}"`);
-    const at = rest.search(/[/?]/);
-    const uri = parsed.ok ? parsed.value.rest : at === -1 ? '' : rest.slice(at);
-    if (uri && !replaceableUri(entry.parent)) {
+    const read = readProxyUrl(url);
+    if (!read.ok) return fail(read.message);
+    if (read.uri && !replaceableUri(entry.parent)) {
       fail('"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block');
     }
   },

@@ -1,5 +1,6 @@
 import { HTTP_PHASE } from '../http-phases.js';
 import { parseHostPort } from '../mail/urls.js';
+import { readProxyUrl } from '../net/proxy-url.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, timeSec } from '../values.js';
 import type { Entry } from '../walk.js';
@@ -117,15 +118,11 @@ Host names are not looked up.`,
       case 'proxy_pass': {
         if (d.argCount !== 1 || family !== 'http') return;
         const url = d.argValue(0);
-        const scheme = /^https?:\/\//i.exec(url);
-        if (!scheme || url.includes('$')) return;
-        const rest = url.slice(scheme[0].length);
-        if (rest.toLowerCase().startsWith('unix:')) return;
-        const parsed = parseHostPort(rest, 80, true);
-        if (!parsed.ok) return;
-        const hostPort = rest.slice(0, rest.search(/[/?]|$/));
-        const port = /^[^[]*:|\]:/.test(hostPort) ? parsed.value.port : null;
-        const filed = add(state, { host: parsed.value.family === 'ipv6' ? `[${parsed.value.host}]` : parsed.value.host, block: false, port, entry });
+        if (url.includes('$')) return;
+        const read = readProxyUrl(url);
+        // Its errors are proxy-pass's; a unix socket names no upstream.
+        if (!read.ok || read.unix) return;
+        const filed = add(state, { host: read.host, block: false, port: read.port, entry });
         if ('message' in filed) fail(filed.message, 0);
         return;
       }
