@@ -17,7 +17,7 @@ const hasVariable = (s: string) => s.includes('$');
 export default defineRule({
   meta: {
     id: 'http-values',
-    description: 'Values of common http and stream directives nginx reads with handlers of their own (error_page, return, expires, keepalive_timeout, add_header, allow, deny, if, root, alias)',
+    description: 'Values of common http and stream directives nginx reads with handlers of their own (error_page, return, expires, keepalive_timeout, add_header, allow, deny, if, rewrite, index, root, alias)',
     kind: 'nginx',
     severity: 'error',
     docs: `A mail proxy's nginx.conf usually has an \`http {}\` too, and \`nginx -t\` stops at its mistakes
@@ -28,6 +28,8 @@ own handlers read them:
 - \`expires\`: \`epoch\`, \`max\`, \`off\`, or a time with \`+\`, \`-\` or \`@\` (daily, under 24 hours), after an optional \`modified\`;
 - \`keepalive_timeout\`: a time, then optionally the \`Keep-Alive: timeout=\` seconds;
 - \`add_header\`, \`add_trailer\`: a third word can only be \`always\`;
+- \`rewrite\`: a replacement, and a flag among \`last\`, \`break\`, \`redirect\`, \`permanent\`;
+- \`index\`: no empty name, and only the last one absolute (a warning);
 - \`root\`, \`alias\`: one of the two per block, no \`alias\` in a named location, and neither may use
   \`$document_root\` or \`$realpath_root\` (which they define);
 - \`if\`: a condition in parentheses, \`$variable\` alone, compared with \`=\`, \`!=\`, \`~\`, \`~*\`, \`!~\`,
@@ -37,7 +39,7 @@ own handlers read them:
 Values holding variables are read per request and not checked.`,
   },
   stage: 'value',
-  names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny', 'if', 'root', 'alias'],
+  names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny', 'if', 'root', 'alias', 'rewrite', 'index'],
   directive(entry, ctx) {
     const d = entry.directive;
     const family = contextFamily(entry);
@@ -67,6 +69,25 @@ Values holding variables are read per request and not checked.`,
         roots.set(entry.parent, d.name);
         return;
       }
+      case 'rewrite': {
+        if (d.argCount < 2) return;
+        if (!d.argValue(1)) return fail('empty replacement', 1);
+        // The flag is read before the replacement is compiled (its variables' errors come after).
+        if (d.argCount === 3 && !['last', 'break', 'redirect', 'permanent'].includes(d.argValue(2))) {
+          ctx.report({ entry, message: `invalid parameter "${d.argValue(2)}"`, line: d.line, range: d.args[2]!.range, order: [entry.seq, -1] });
+        }
+        return;
+      }
+      case 'index':
+        for (let i = 0; i < d.argCount; i++) {
+          const v = d.argValue(i);
+          if (v.startsWith('/') && i !== d.argCount - 1) {
+            ctx.report({ entry, message: 'only the last index in "index" directive should be absolute', line: d.line, range: d.args[i]!.range, nginxLevel: 'warn', severity: 'warning' });
+          }
+          // nginx's message names the first index, whichever is empty.
+          if (!v) return fail(`index "${d.argValue(0)}" in "index" directive is invalid`, i);
+        }
+        return;
       case 'keepalive_timeout':
         if (timeMs(arg(0)) === null || (d.argCount > 1 && timeSec(arg(1)) === null)) fail('"keepalive_timeout" directive invalid value');
         return;
