@@ -403,6 +403,9 @@ export function extractTree(root) {
   return { version, modules, directives, variables };
 }
 
+/** A directive handler's definition: its name and body. Shared readers (ngx_http_set_complex_value_slot) are not static; some signatures take two lines. */
+const HANDLER = /\n(?:static )?char \*\n(\w+)\(ngx_conf_t \*cf, ngx_command_t \*cmd,\s+void \*conf\)\n\{\n([\s\S]*?)\n\}\n/g;
+
 /**
  * Handlers of their own that begin by refusing a second use in the same block, as the
  * standard readers do: the first statement of the function body is
@@ -413,9 +416,7 @@ export function extractTree(root) {
  */
 export function duplicateCheckingHandlers(text) {
   const out = [];
-  // Shared readers (ngx_http_set_complex_value_slot) are not static.
-  const fn = /\n(?:static )?char \*\n(\w+)\(ngx_conf_t \*cf, ngx_command_t \*cmd,\s+void \*conf\)\n\{\n([\s\S]*?)\n\}\n/g;
-  for (const m of text.matchAll(fn)) {
+  for (const m of text.matchAll(HANDLER)) {
     const body = m[2];
     const first = /^[ \t]*(if|for|while|switch|return)\b/m.exec(body);
     const check = /^[ \t]*if \(([^\n]*)\) \{\n[ \t]*return "is duplicate";\n[ \t]*\}/m.exec(body);
@@ -432,8 +433,7 @@ export function duplicateCheckingHandlers(text) {
  */
 export function delegatingHandlers(text, once) {
   const out = [];
-  const fn = /\n(?:static )?char \*\n(\w+)\(ngx_conf_t \*cf, ngx_command_t \*cmd,\s+void \*conf\)\n\{\n([\s\S]*?)\n\}\n/g;
-  for (const m of text.matchAll(fn)) {
+  for (const m of text.matchAll(HANDLER)) {
     const call = /^[ \t]*(\w+) = (\w+)\(cf, cmd, conf\);\n\s*if \(\1 != NGX_CONF_OK\) \{\n\s*return \1;/m.exec(m[2]);
     const first = /^[ \t]*(if|for|while|switch|return|\w+ = \w+\()/m.exec(m[2]);
     if (call && first && first.index === call.index && once.has(call[2])) out.push(m[1]);

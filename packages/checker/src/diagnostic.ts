@@ -48,9 +48,14 @@ export function compareByPosition(a: Diagnostic, b: Diagnostic): number {
 }
 
 export function compareByNginxOrder(a: Diagnostic, b: Diagnostic): number {
-  const n = Math.max(a.order.length, b.order.length);
+  return compareOrder(a.order, b.order);
+}
+
+/** Compares two positions in nginx's reading order (a missing element counts as 0). */
+export function compareOrder(a: readonly number[], b: readonly number[]): number {
+  const n = Math.max(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const d = (a.order[i] ?? 0) - (b.order[i] ?? 0);
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
     if (d) return d;
   }
   return 0;

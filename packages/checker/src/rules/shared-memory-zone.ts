@@ -1,5 +1,6 @@
 import { AFTER_PARSE } from '../engine.js';
-import { MERGE_MODULES, mergeOrder, type MergeModule } from '../http-phases.js';
+import { compareOrder } from '../diagnostic.js';
+import { mergeOrder, type MergeModule } from '../http-phases.js';
 import { seesWholeConfiguration } from '../whole-configuration.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
@@ -161,7 +162,7 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
     // "}". nginx merges module by module, each over the servers and their locations in order,
     // and checks the zone a block ends up with: a server's or location's own, or, in a server
     // that sets none, http's (which no merge checks when every server sets its own).
-    const unknown: { use: CacheUse; http: Entry; at: [number, number] }[] = [];
+    const unknown: { use: CacheUse; http: Entry; order: number[] }[] = [];
     for (const use of ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => [])) {
       if (zonesOf(ctx).get(use.zone)?.owner !== null) continue;
       const block = use.entry.parent;
@@ -175,17 +176,17 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
         if (!inheriting) continue;
         mergedAt = inheriting.seq;
       }
-      unknown.push({ use, http, at: [MERGE_MODULES.indexOf(use.entry.directive.name.replace('_cache', '') as MergeModule), mergedAt] });
+      unknown.push({ use, http, order: mergeOrder(http, use.entry.directive.name.replace('_cache', '') as MergeModule, mergedAt) });
     }
-    unknown.sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1]);
+    unknown.sort((a, b) => compareOrder(a.order, b.order));
     const reported = new Set<string>();
-    for (const { use, http, at } of unknown) {
+    for (const { use, http, order } of unknown) {
       const key = `${use.entry.directive.name} ${use.zone}`;
       if (reported.has(key)) continue;
       reported.add(key);
       const close = http.directive.block?.close;
       if (!close) continue;
-      ctx.report({ entry: use.entry, message: `"${use.entry.directive.name}" zone "${use.zone}" is unknown`, line: close.start.line, range: close, file: http.file, order: mergeOrder(http, MERGE_MODULES[at[0]]!, at[1]) });
+      ctx.report({ entry: use.entry, message: `"${use.entry.directive.name}" zone "${use.zone}" is unknown`, line: close.start.line, range: close, file: http.file, order });
     }
     for (const [name, zone] of zonesOf(ctx)) {
       if (zone.size) continue;

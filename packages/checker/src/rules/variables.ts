@@ -2,6 +2,7 @@ import { compareVersions, variableRecords } from '@mailconf/schema';
 import { SourceRange, type Range } from '@mailconf/syntax';
 import { defineRule, type RuleContext } from '../rule.js';
 import { suggestion } from '../suggest.js';
+import { compareOrder } from '../diagnostic.js';
 import { HTTP_PHASE, mergeOrder } from '../http-phases.js';
 import { blockReferences, familyBodies, type CompiledWord, type Family, type MergeGroup } from '../variables/references.js';
 import { scanScript } from '../variables/script.js';
@@ -94,7 +95,7 @@ function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, fami
   const candidates = [...builtin.names, ...defined];
   // nginx indexes variables in the order it compiles them: every statement as read, then the
   // values the merges compile; it reports the first unknown one when the block is done.
-  const ordered = [...uses.filter((u) => !u.merged).sort((x, y) => x.entry.seq - y.entry.seq), ...uses.filter((u) => u.merged).sort((x, y) => compareKeys(x.merged!, y.merged!))];
+  const ordered = [...uses.filter((u) => !u.merged).sort((x, y) => x.entry.seq - y.entry.seq), ...uses.filter((u) => u.merged).sort((x, y) => compareOrder(x.merged!, y.merged!))];
   ordered.forEach((u, k) => {
     const lower = u.name.toLowerCase();
     if (known(lower)) return;
@@ -107,11 +108,6 @@ function check(ctx: RuleContext, body: readonly Entry[], top: Entry | null, fami
     });
   });
 }
-
-const compareKeys = (a: number[], b: number[]) => {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) - (b[i] ?? 0);
-  return 0;
-};
 
 /**
  * Where a merge compiles a value: the order key of the first block whose merge compiles it, or

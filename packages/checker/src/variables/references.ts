@@ -199,13 +199,9 @@ const HTTP: Record<string, Reader> = {
   server_name: (d, out) => {
     for (let i = 0; i < d.argCount; i++) if (d.argValue(i).startsWith('~')) captures(i)(d, out, '');
   },
-  proxy_redirect: (d, out) => {
-    if (d.argCount !== 2) return;
-    regexOrWord(0)(d, out, '');
-    out.words.push(word(d, 1));
-  },
-  proxy_cookie_domain: cookieRewrite,
-  proxy_cookie_path: cookieRewrite,
+  proxy_redirect: replacement,
+  proxy_cookie_domain: replacement,
+  proxy_cookie_path: replacement,
   proxy_cookie_flags: (d, out) => {
     if (d.argCount < 2) return;
     regexOrWord(0)(d, out, '');
@@ -298,7 +294,8 @@ function charsetReader(d: Directive, out: References): void {
   if (d.argCount && d.argValue(0).startsWith('$')) out.words.push(word(d, 0, 'name'));
 }
 
-function cookieRewrite(d: Directive, out: References): void {
+/** `proxy_redirect`/`proxy_cookie_*` with two words: what to find (a `~regex` or text), and its replacement. */
+function replacement(d: Directive, out: References): void {
   if (d.argCount !== 2) return;
   regexOrWord(0)(d, out, '');
   out.words.push(word(d, 1));
