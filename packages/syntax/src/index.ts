@@ -1,5 +1,6 @@
 export * from './positions.js';
-export { tokenize, scan, materialize, tokenAt, allTokens, KINDS, K_WS, K_COMMENT, K_SEMI, K_OPEN, K_CLOSE, K_DQUOTE, K_SQUOTE, K_WORD, type Token, type TokenKind, type TokenStore } from './lexer.js';
+export { materialize, tokenAt, KINDS, K_WS, K_COMMENT, K_SEMI, K_OPEN, K_CLOSE, K_DQUOTE, K_SQUOTE, K_WORD, type Token, type TokenKind, type TokenStore } from './tokens.js';
+export { scan, tokenize } from './scanner.js';
 export * from './tree.js';
 export * from './words.js';
 export { parse, type ParseOptions } from './parser.js';

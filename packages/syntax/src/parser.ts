@@ -7,7 +7,8 @@
  * stack, and linear in the number of tokens. It never throws on any input. It reads the
  * compact token store and creates objects only for what the tree keeps.
  */
-import { K_CLOSE, K_COMMENT, K_DQUOTE, K_OPEN, K_SEMI, K_SQUOTE, K_WORD, K_WS, materialize, scan, type Token, type TokenStore } from './lexer.js';
+import { scan } from './scanner.js';
+import { K_CLOSE, K_COMMENT, K_DQUOTE, K_OPEN, K_SEMI, K_SQUOTE, K_WORD, K_WS, materialize, type Token, type TokenStore } from './tokens.js';
 import { LineIndex, SourceRange, type Range } from './positions.js';
 import type { BlankLines, Block, Comment, Directive, Node, ParsedFile, SyntaxErrorCode, SyntaxIssue, Terminator, Word } from './tree.js';
 import { byteLength, unescapeWord } from './words.js';

@@ -5,7 +5,7 @@
  * `source.slice(range.start.offset, range.end.offset)`.
  */
 import type { LineIndex, Range } from './positions.js';
-import type { Token, TokenStore } from './lexer.js';
+import type { Token, TokenStore } from './tokens.js';
 
 export interface Word {
   /** The text as written, quotes and escapes included. */

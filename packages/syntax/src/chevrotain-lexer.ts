@@ -1,14 +1,22 @@
 /**
- * The tokenizer, as a chevrotain lexer. It reads exactly as nginx's ngx_conf_read_token
- * does (see docs/syntax.md): whitespace is only SP, TAB, CR and LF; a word ends only at
- * whitespace, `;` or `{`; `#` starts a comment only where a word could start; `${` keeps
- * the `{` inside the word; a backslash protects the next byte. Nothing is skipped: every
- * byte of the input lands in exactly one token, which is what makes the tree lossless.
+ * The token set as chevrotain token types: the reference definition of how a text splits into
+ * tokens, read exactly as nginx's ngx_conf_read_token does: whitespace is only SP, TAB, CR and
+ * LF; a word ends only at whitespace, `;` or `{`; `#` starts a comment only where a word could
+ * start; `${` keeps the `{` inside the word; a backslash protects the next byte. Nothing is
+ * skipped: every byte of the input lands in exactly one token, which is what makes the tree
+ * lossless.
+ *
+ * The parser reads tokens from scanner.ts, a character loop that produces the same token store
+ * several times faster (docs/performance.md); the test suite checks the two agree on every
+ * fixture, every corpus file and on generated texts. This module is for that comparison and for
+ * users who build chevrotain grammars on our tokens (`@mailconf/syntax/chevrotain-lexer`); the
+ * `mailconf` command never loads it.
  */
 import { createToken, Lexer, type IToken, type TokenType } from 'chevrotain';
+import { K_WORD, K_WS, KINDS, type TokenKind, type TokenStore } from './tokens.js';
 
 /**
- * Whitespace is matched but not materialised by chevrotain (half of all tokens): tokenize()
+ * Whitespace is matched but not materialised by chevrotain (half of all tokens): scanWithChevrotain()
  * rebuilds it from the gaps between the other tokens, so the stream stays total.
  */
 export const Whitespace = createToken({ name: 'Whitespace', pattern: /[ \t\r\n]+/, line_breaks: true, group: Lexer.SKIPPED });
@@ -56,8 +64,6 @@ function wordStartChars(): number[] {
 
 export const allTokens: TokenType[] = [Whitespace, Comment, Semicolon, LCurly, RCurly, DoubleQuoted, SingleQuoted, Word];
 
-export type TokenKind = 'ws' | 'comment' | ';' | '{' | '}' | 'dquote' | 'squote' | 'word';
-
 const kindOf = new Map<TokenType, TokenKind>([
   [Whitespace, 'ws'],
   [Comment, 'comment'],
@@ -68,38 +74,6 @@ const kindOf = new Map<TokenType, TokenKind>([
   [SingleQuoted, 'squote'],
   [Word, 'word'],
 ]);
-
-export interface Token {
-  kind: TokenKind;
-  text: string;
-  /** UTF-16 offset of the first character. */
-  start: number;
-  /** UTF-16 offset just past the last character. */
-  end: number;
-}
-
-/** Token kinds as small numbers, for the compact token store. */
-export const KINDS: readonly TokenKind[] = ['ws', 'comment', ';', '{', '}', 'dquote', 'squote', 'word'];
-export const K_WS = 0;
-export const K_COMMENT = 1;
-export const K_SEMI = 2;
-export const K_OPEN = 3;
-export const K_CLOSE = 4;
-export const K_DQUOTE = 5;
-export const K_SQUOTE = 6;
-export const K_WORD = 7;
-
-/**
- * All tokens of a text as three parallel arrays (kind, start, end): a large file has hundreds
- * of thousands of tokens, and objects for each would cost more memory than the text itself.
- * `Token` objects are made from it only when asked for (`materialize`).
- */
-export interface TokenStore {
-  count: number;
-  kinds: Uint8Array;
-  starts: Uint32Array;
-  ends: Uint32Array;
-}
 
 let lexer: Lexer | undefined;
 let codeOfType: Uint8Array | undefined;
@@ -128,10 +102,10 @@ function getLexer(): Lexer {
 const CHUNK = 8192;
 
 /**
- * Splits text into tokens. Total: every character of `text` belongs to exactly one token.
+ * Splits text into tokens with chevrotain. Total: every character of `text` belongs to exactly one token.
  * `sliceSize` is how much chevrotain reads at a time (tests vary it; the result never depends on it).
  */
-export function scan(text: string, sliceSize = CHUNK): TokenStore {
+export function scanWithChevrotain(text: string, sliceSize = CHUNK): TokenStore {
   const lexer = getLexer();
   const codes = codeOfType!;
   const out = new StoreBuilder(text.length);
@@ -224,22 +198,6 @@ class StoreBuilder {
     this.kinds = kinds;
     this.starts = starts;
   }
-}
-
-export function tokenAt(store: TokenStore, text: string, i: number): Token {
-  const start = store.starts[i]!;
-  const end = store.ends[i]!;
-  return { kind: KINDS[store.kinds[i]!]!, text: text.slice(start, end), start, end };
-}
-
-export function materialize(store: TokenStore, text: string): Token[] {
-  const out: Token[] = new Array(store.count);
-  for (let i = 0; i < store.count; i++) out[i] = tokenAt(store, text, i);
-  return out;
-}
-
-export function tokenize(text: string): Token[] {
-  return materialize(scan(text), text);
 }
 
 function gapKind(text: string, start: number, end: number): number {
