@@ -15,6 +15,7 @@ import type { MailModel } from './model.js';
 import type { CheckOptions, Report, Rule, RuleContext } from './rule.js';
 import { rules as allRules } from './rules/index.js';
 import { applySuppressions } from './suppressions.js';
+import { stopwatch } from './timings.js';
 import { walk, type Entry } from './walk.js';
 
 export interface CheckResult {
@@ -39,7 +40,9 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
   const version = options.nginxVersion ?? NEWEST_VERSION;
   const profile = getProfile(version);
   const rootContext = ROOT_CONTEXT[options.context ?? 'main'];
+  const watch = stopwatch(options.timings);
   const walked = walk(set, profile, rootContext);
+  watch.lap('walk');
   const diagnostics: Diagnostic[] = [];
   const states = new Map<string, unknown>();
   const levels = options.rules ?? {};
@@ -121,17 +124,22 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
     }
   }
 
+  watch.lap('statements');
   ctx.model = buildModel(walked, set, profile, version, ctx.invalid);
+  watch.lap('model');
   for (const rule of ruleList) {
     if (!rule.config) continue;
     currentRule = rule;
     rule.config(ctx);
+    watch.lap(`whole-configuration: ${rule.meta.id}`);
   }
   currentRule = null;
 
   const kept = applySuppressions(set, diagnostics);
   kept.sort(compareByPosition);
-  return { diagnostics: dedupe(kept), model: ctx.model };
+  const result = { diagnostics: dedupe(kept), model: ctx.model };
+  watch.lap('sort');
+  return result;
 }
 
 function toDiagnostic(rule: Rule, r: Report): Diagnostic {

@@ -72,6 +72,31 @@ describe('mailconf lint', () => {
     expect(out).toMatch(/^::error file=.*broken\.conf,line=7,col=5,endLine=7,endColumn=\d+,title=mailconf unknown-directive::unknown directive "imap_capabilites"/m);
   });
 
+  it('MAILCONF_TIMING=1 prints where the time went on stderr, and the output is the same', async () => {
+    const plain = await runCli(['lint', example('broken.conf')]);
+    expect(plain.err).toBe('');
+    process.env.MAILCONF_TIMING = '1';
+    try {
+      const timed = await runCli(['lint', example('broken.conf')]);
+      expect(timed.out).toBe(plain.out);
+      expect(timed.code).toBe(plain.code);
+      const phases = new Map(
+        timed.err
+          .trim()
+          .split('\n')
+          .map((l) => {
+            const m = /^(.+): (\d+\.\d) ms$/.exec(l);
+            expect(m, l).not.toBeNull();
+            return [m![1]!, Number(m![2])] as const;
+          }),
+      );
+      for (const phase of ['read and parse', 'walk', 'statements', 'model', 'whole-configuration: plaintext-auth-without-tls', 'sort', 'output']) expect(phases.has(phase), phase).toBe(true);
+      expect(phases.get('process start to now')!).toBeGreaterThan(phases.get('walk')!);
+    } finally {
+      delete process.env.MAILCONF_TIMING;
+    }
+  });
+
   it('--max-warnings 0 fails on warnings', async () => {
     const f = path.join(tmp, 'warn.conf');
     fs.writeFileSync(f, 'events {}\nmail {\n    auth_http 127.0.0.1:9000/a;\n    server {\n        listen 143;\n    }\n}\n');

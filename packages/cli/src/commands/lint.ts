@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { applyFixes, checkConfigSet, nginxVerdict, type CheckOptions, type Diagnostic } from '@mailconf/checker';
+import { applyFixes, checkConfigSet, nginxVerdict, stopwatch, type CheckOptions, type Diagnostic } from '@mailconf/checker';
 import { encodeSource } from '@mailconf/syntax';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import { writeFileAtomic } from '../io/write-file.js';
@@ -75,11 +75,17 @@ function run(files: string[], opts: LintOptions): number {
     rules: { ...(cfg.rules ?? {}), ...parseRuleOptions(opts.rule) },
     checkFiles: opts.checkFiles ?? cfg.checkFiles ?? false,
   };
+  // MAILCONF_TIMING=1: where the time went, on stderr (for performance work; docs/performance.md).
+  const timings: Record<string, number> | undefined = process.env.MAILCONF_TIMING ? {} : undefined;
+  if (timings) options.timings = timings;
+  const watch = stopwatch(timings);
 
   const all: Diagnostic[] = [];
   for (const file of files) {
     let set = readInput(file, { followIncludes: opts.includes });
+    watch.lap('read and parse');
     let result = checkConfigSet(set, options);
+    watch.restart();
     if (opts.fix && file !== '-') {
       // Fix, re-read and re-check until nothing more applies (fixes never overlap within a round).
       for (let round = 0; round < 5; round++) {
@@ -112,6 +118,11 @@ function run(files: string[], opts: LintOptions): number {
       out = stylish(shown, useColor(process.stdout));
   }
   process.stdout.write(out);
+  watch.lap('output');
+  if (timings) {
+    timings['process start to now'] = performance.now();
+    process.stderr.write(Object.entries(timings).map(([k, v]) => `${k}: ${v.toFixed(1)} ms`).join('\n') + '\n');
+  }
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
   void displayPath;

@@ -20,7 +20,8 @@ export function stylish(diagnostics: readonly Diagnostic[], color: boolean): str
     const sev = d.severity === 'error' ? paint(color, '31', 'error') : d.severity === 'warning' ? paint(color, '33', 'warning') : paint(color, '36', 'info');
     // nginx's line (a statement over several lines is reported on the line of its ";"), and the
     // column of the problem when it stands on that line
-    const column = d.range.start.line === d.line ? d.range.start.column : 1;
+    const start = d.range.start;
+    const column = start.line === d.line ? start.column : 1;
     lines.push(`${displayPath(d.file)}:${d.line}:${column}  ${sev}  ${d.message}  ${paint(color, '2', d.ruleId)}`);
   }
   if (diagnostics.length) {
