@@ -6,7 +6,8 @@
  * one statement in an otherwise valid server, one main plus one events statement before a
  * valid mail {} (so every value is the one judged), http and stream statements whose checks
  * come from nginx's sources, sets of shared memory zones across http and mail, http servers
- * sharing addresses, and upstream buffer sizes merged into servers and locations.
+ * sharing addresses, upstream buffer sizes merged into servers and locations, and regular
+ * expressions where nginx compiles them.
  * MAILCONF_SEED=<n> runs other samples (CI keeps the fixed seed).
  */
 import * as fs from 'node:fs';
@@ -246,6 +247,41 @@ const otherModules = fc.oneof(
   streamItem.map((a) => ['events {}', 'stream {', '    server {', '        listen 12345;', '        proxy_pass 127.0.0.1:1;', `        ${a}`, '    }', '}', ...MAIL_OK].join('\n')),
 );
 
+/**
+ * Regular expressions made of the pieces people's mistakes are made of (a glob `*`, an open
+ * parenthesis or class, a backwards range, a repeated group name, a quantifier on nothing), in
+ * the places nginx compiles them. Constructs mailconf leaves to nginx (extended mode,
+ * lookbehinds that are not fixed-length, named back-references) are not among the pieces.
+ */
+const regexPiece = fc.oneof(
+  { weight: 4, arbitrary: pick('a', 'b', 'z', '0', '9', '.', '-', '/', '_', ',', ' ', '#', '}', ']', '^', '$', '|', '*', '+', '?', '{2}', '{2,}', '{2,3}', '(a)', '(?:b)', '[a-z]', '\\d', '\\1') },
+  {
+    weight: 3,
+    arbitrary: pick(
+      '{3,2}', '{,3}', '{99999}', '{x}', '(', ')', '(?:', '(?=', '(?!', '(?>', '(?<n>', "(?'n'", '(?P<m>', '(?<1n>', '(?<>', '(?<n-x>', '(?i)', '(?i:', '(?-i)', '(?^)', '(?#c)', '(?z)', '(?iz)',
+      '[', '[^', '[a-z]', '[z-a]', '[b-a-z]', '[a-z-0]', '[\\d-z]', '[a-\\d]', '[[:alpha:]]', '[[:alpha:]-z]', '[[:foo:]]', '[]a]', '[^]a]', '[a-]',
+      '\\d', '\\w', '\\s', '\\b', '\\.', '\\\\', '\\(', '\\)', '\\[', '\\Q(\\E', '\\Qa', '\\E', '\\x{41}', '\\p{L}', '\\', '\\2',
+    ),
+  },
+);
+const regexPattern = fc.array(regexPiece, { minLength: 1, maxLength: 6 }).map((ps) => ps.join(''));
+/** As a double-quoted word: nginx turns `\\` into `\` and `\"` into `"` there. */
+const quoted = (re: string) => `"${re.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+const REGEX_PLACES: Record<string, (q: string, re: string) => string> = {
+  location: (q) => `location ~ ${q} { return 204; }`,
+  'location*': (q) => `location ~* ${q} { return 204; }`,
+  if: (q) => `if ($uri ~ ${q}) { return 204; }`,
+  rewrite: (q) => `rewrite ${q} /x;`,
+  server_name: (_q, re) => `server_name ${quoted('~' + re)};`,
+  gzip_disable: (q) => `gzip_disable ${q};`,
+  map: () => 'set $x 1;',
+  'map*': () => 'set $x 1;',
+};
+const regexes = fc.tuple(regexPattern, pick(...Object.keys(REGEX_PLACES))).map(([re, place]) => {
+  const map = place.startsWith('map') ? [`    map $uri $m { ${quoted((place === 'map*' ? '~*' : '~') + re)} 1; }`] : [];
+  return ['events {}', 'http {', ...map, '    server {', '        listen 8080;', `        ${REGEX_PLACES[place]!(quoted(re), re)}`, '    }', '}', ...MAIL_OK].join('\n');
+});
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-gen-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -290,6 +326,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'http and stream variables, defined and used', name: 'variables', arbitrary: variables, rejected: [50, 270] },
   { title: 'upstream blocks and the URLs that name them', name: 'upstreams', arbitrary: upstreamSets, rejected: [50, 280] },
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
+  { title: 'regular expressions where nginx compiles them', name: 'regexes', arbitrary: regexes, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

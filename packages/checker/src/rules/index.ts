@@ -26,6 +26,7 @@ import httpSslKeys from './http-ssl-keys.js';
 import httpListen from './http-listen.js';
 import upstreamBuffers from './upstream-buffers.js';
 import locations from './locations.js';
+import regexSyntax from './regex-syntax.js';
 import variables from './variables.js';
 import sslSessionCache from './ssl-session-cache.js';
 import errorLog from './error-log.js';
@@ -87,6 +88,7 @@ export const rules: readonly Rule[] = [
   httpListen,
   upstreamBuffers,
   locations,
+  regexSyntax,
   variables,
   errorLog,
   sslDirective,

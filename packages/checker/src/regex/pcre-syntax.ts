@@ -1,0 +1,419 @@
+/**
+ * The syntax errors PCRE2 finds when nginx compiles a regex (`location ~`, `map ~`, `if (... ~ ...)`,
+ * `rewrite`, ...), in PCRE2 10.42's words and at its offset, for the mistakes people make:
+ * unbalanced parentheses, an unclosed character class, a quantifier with nothing to repeat
+ * (`location ~ *.php$`), a range out of order, a bad `{n,m}`, a bad or repeated group name, an
+ * unknown `(?` letter, a `\` at the end.
+ *
+ * It reads a pattern the way PCRE2's parse_regex does, left to right, and stops at the first
+ * error, as PCRE2 does. Where it cannot be sure what PCRE2 would say (extended mode `(?x)`,
+ * constructs newer PCRE2 releases added, escapes it does not know), it says nothing: a missed
+ * error is better than a false one. Every message and offset was checked against nginx 1.22.1
+ * (Debian, PCRE2 10.42); the generated-config oracle suite compares it on random patterns.
+ */
+
+export interface PcreError {
+  /** PCRE2's message, e.g. `missing closing parenthesis`. */
+  message: string;
+  /** Where PCRE2 stopped (nginx prints the pattern from there on, unless it is the end). */
+  offset: number;
+}
+
+/** Whether a quantifier may follow: after an item, not at the start, after `(`, `|`, `^`, `$`, `\b` or an option setting. */
+type State = 'item' | 'none' | 'quantifier' | 'modified' | 'unknown';
+
+const POSIX = new Set(['alpha', 'lower', 'upper', 'alnum', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'print', 'punct', 'space', 'word', 'xdigit']);
+/** Escapes that stand for a set of characters: not an end of a range. */
+const CLASS_ESCAPES = 'dDsSwWhHvVpP';
+/** Option letters PCRE2 10.42 knows in `(?imnsxJU-^)`; `a` and `r` came later: not judged. */
+const OPTION_LETTERS = 'imnsJU^-';
+const MAX_QUANTIFIER = 65535;
+
+const isDigit = (c: string | undefined) => c !== undefined && c >= '0' && c <= '9';
+const isNameChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+
+class Bail extends Error {}
+
+/** The first syntax error PCRE2 would report for `pattern`, or null (none, or none we can be sure of). */
+export function pcreSyntaxError(pattern: string): PcreError | null {
+  try {
+    return read(pattern);
+  } catch (e) {
+    if (e instanceof Bail) return null;
+    throw e;
+  }
+}
+
+function read(p: string): PcreError | null {
+  const n = p.length;
+  const names = new Set<string>();
+  // Duplicate names are allowed with (?J) and in branch-reset groups: not judged there.
+  const judgeNames = !p.includes('(?J') && !p.includes('(?|') && !/\(\?[a-zA-Z^-]*J/.test(p);
+  let depth = 0;
+  let state: State = 'none';
+  /** Capture groups, and the back-references `\1`..`\9` with their offsets (checked at the end, as PCRE2 does). */
+  let groups = 0;
+  const refs: { number: number; offset: number }[] = [];
+  let i = 0;
+  const fail = (message: string, offset: number): PcreError => ({
+    message,
+    offset,
+  });
+
+  while (i < n) {
+    const c = p[i]!;
+    switch (c) {
+      case '\\': {
+        if (i + 1 >= n) return fail('\\ at end of pattern', n);
+        const e = p[i + 1]!;
+        if (e === 'Q') {
+          const end = p.indexOf('\\E', i + 2);
+          const stop = end === -1 ? n : end;
+          if (stop > i + 2) state = 'item';
+          i = end === -1 ? n : end + 2;
+          continue;
+        }
+        if (e === 'E') {
+          // A lone \E does nothing.
+          i += 2;
+          continue;
+        }
+        if (e >= '1' && e <= '9') {
+          // pcre2pattern: the digits are a back-reference when the number is below 10, starts
+          // with 8 or 9, or when that many groups came before; otherwise up to three octal digits.
+          let k = i + 1;
+          while (isDigit(p[k])) k++;
+          const number = Number(p.slice(i + 1, k));
+          if (number < 10 || e === '8' || e === '9' || groups >= number) {
+            refs.push({ number, offset: i + 1 });
+            i = k;
+          } else {
+            k = i + 1;
+            while (k < i + 4 && p[k]! >= '0' && p[k]! <= '7') k++;
+            i = k;
+          }
+          state = 'item';
+          continue;
+        }
+        i = escapeEnd(p, i);
+        state = e === 'b' || e === 'B' ? 'none' : /[a-zA-Z]/.test(e) && !'dDsSwWhHvVpPRXNnrtfeaxocgk'.includes(e) ? 'unknown' : 'item';
+        continue;
+      }
+      case '[': {
+        // `[:alpha:]` with no class around it.
+        if ((p[i + 1] === ':' || p[i + 1] === '.' || p[i + 1] === '=') && posixEnd(p, i) !== -1) return fail('POSIX named classes are supported only within a class', i);
+        const r = readClass(p, i);
+        if ('message' in r) return r;
+        i = r.end;
+        state = 'item';
+        continue;
+      }
+      case '(': {
+        const r = openGroup(p, i, names, judgeNames);
+        if (r.error) return r.error;
+        i = r.end;
+        if (r.capture) groups++;
+        if (r.kind === 'group') {
+          depth++;
+          state = 'none';
+        } else if (r.kind === 'options') state = 'none';
+        else if (r.kind === 'comment') {
+          // transparent
+        } else state = 'unknown';
+        continue;
+      }
+      case ')':
+        if (depth === 0) return fail('unmatched closing parenthesis', i);
+        depth--;
+        state = 'item';
+        i++;
+        continue;
+      case '|':
+        state = 'none';
+        i++;
+        continue;
+      case '^':
+      case '$':
+        state = 'none';
+        i++;
+        continue;
+      case '*':
+      case '+':
+      case '?': {
+        if (state === 'quantifier' && (c === '?' || c === '+')) {
+          state = 'modified';
+          i++;
+          continue;
+        }
+        if (state === 'none' || state === 'quantifier' || state === 'modified') return fail('quantifier does not follow a repeatable item', i);
+        state = state === 'item' ? 'quantifier' : 'unknown';
+        i++;
+        continue;
+      }
+      case '{': {
+        const q = readBraces(p, i);
+        if (!q) {
+          state = 'item';
+          i++;
+          continue;
+        }
+        const close = q.end - 1;
+        if (q.min > MAX_QUANTIFIER || (q.max !== null && q.max > MAX_QUANTIFIER)) return fail('number too big in {} quantifier', close);
+        if (q.max !== null && q.max < q.min) return fail('numbers out of order in {} quantifier', close);
+        if (state === 'none' || state === 'quantifier' || state === 'modified') return fail('quantifier does not follow a repeatable item', close);
+        state = state === 'item' ? 'quantifier' : 'unknown';
+        i = q.end;
+        continue;
+      }
+      default:
+        state = 'item';
+        i++;
+    }
+  }
+  if (depth > 0) return fail('missing closing parenthesis', n);
+  // Branch-reset groups number their captures differently: not judged.
+  const missing = p.includes('(?|') ? undefined : refs.find((r) => r.number > groups);
+  if (missing) return fail('reference to non-existent subpattern', missing.offset);
+  return null;
+}
+
+/** Where the escape at `i` (a `\`) ends. */
+function escapeEnd(p: string, i: number): number {
+  const e = p[i + 1]!;
+  const next = p[i + 2];
+  if ('xopPgkN'.includes(e) && (next === '{' || ((e === 'g' || e === 'k') && (next === '<' || next === "'")))) {
+    const closer = next === '{' ? '}' : next === '<' ? '>' : "'";
+    const end = p.indexOf(closer, i + 3);
+    if (end === -1) throw new Bail();
+    return end + 1;
+  }
+  if (e === 'c') {
+    if (i + 2 >= p.length) throw new Bail();
+    return i + 3;
+  }
+  if (isDigit(e)) {
+    let k = i + 1;
+    while (isDigit(p[k])) k++;
+    return k;
+  }
+  return i + 2;
+}
+
+/** A valid `{n}`, `{n,}` or `{n,m}` at `i` (digits only, as PCRE2 10.42 reads them), or null (then `{` is a literal). */
+function readBraces(p: string, i: number): { min: number; max: number | null; end: number } | null {
+  let k = i + 1;
+  const start = k;
+  while (isDigit(p[k])) k++;
+  if (k === start) return null;
+  const min = Number(p.slice(start, k));
+  if (p[k] === '}') return { min, max: min, end: k + 1 };
+  if (p[k] !== ',') return null;
+  k++;
+  const maxStart = k;
+  while (isDigit(p[k])) k++;
+  if (p[k] !== '}') return null;
+  return {
+    min,
+    max: k === maxStart ? null : Number(p.slice(maxStart, k)),
+    end: k + 1,
+  };
+}
+
+type ClassItem = { kind: 'char'; value: number } | { kind: 'set' } | { kind: 'unknown' };
+
+/** A character class from its `[` at `i`: where it ends, or its error. */
+function readClass(p: string, i: number): { end: number } | PcreError {
+  const n = p.length;
+  let k = i + 1;
+  if (p[k] === '^') k++;
+  // A `]` first is a literal.
+  let first = true;
+  /** The last single item, when a `-` could make it the start of a range. */
+  let last: ClassItem | null = null;
+  while (k < n) {
+    const c = p[k]!;
+    if (c === ']' && !first) return { end: k + 1 };
+    first = false;
+    // A range: `-` after a single item, not before the closing `]`.
+    if (c === '-' && last && k + 1 < n && p[k + 1] !== ']') {
+      const dash = k;
+      const right = readClassItem(p, k + 1);
+      if ('message' in right) return right;
+      if (last.kind === 'set') return { message: 'invalid range in character class', offset: dash };
+      if (right.item.kind === 'set')
+        return {
+          message: 'invalid range in character class',
+          offset: right.end,
+        };
+      if (last.kind === 'char' && right.item.kind === 'char' && right.item.value < last.value) {
+        return {
+          message: 'range out of order in character class',
+          offset: k + 1,
+        };
+      }
+      k = right.end;
+      last = null;
+      continue;
+    }
+    if (c === '\\' && (p[k + 1] === 'Q' || p[k + 1] === 'E')) {
+      // \Q...\E is literal text here too (a lone \E does nothing); not judged as a range end.
+      if (p[k + 1] === 'E') {
+        k += 2;
+        continue;
+      }
+      const end = p.indexOf('\\E', k + 2);
+      k = end === -1 ? n : end + 2;
+      last = { kind: 'unknown' };
+      continue;
+    }
+    const r = readClassItem(p, k);
+    if ('message' in r) return r;
+    k = r.end;
+    last = r.item;
+  }
+  return { message: 'missing terminating ] for character class', offset: n };
+}
+
+/** One item of a class at `k`: a character, an escape, or a POSIX class. */
+function readClassItem(p: string, k: number): { item: ClassItem; end: number } | PcreError {
+  const c = p[k]!;
+  if (c === '\\') {
+    if (k + 1 >= p.length) return { message: '\\ at end of pattern', offset: p.length };
+    const e = p[k + 1]!;
+    // \Q...\E and \E inside a class, and escapes with a value other than themselves: not judged.
+    if (e === 'Q' || e === 'E') throw new Bail();
+    const end = escapeEnd(p, k);
+    if (CLASS_ESCAPES.includes(e)) return { item: { kind: 'set' }, end };
+    // `\]`, `\-`, `\\` and other punctuation stand for themselves.
+    if (!/[a-zA-Z0-9]/.test(e)) return { item: { kind: 'char', value: e.charCodeAt(0) }, end };
+    return { item: { kind: 'unknown' }, end };
+  }
+  if (c === '[' && (p[k + 1] === ':' || p[k + 1] === '.' || p[k + 1] === '=')) {
+    const posix = posixClass(p, k);
+    if (posix) return posix;
+  }
+  return { item: { kind: 'char', value: c.charCodeAt(0) }, end: k + 1 };
+}
+
+/** Where the terminator (`:` of `:]`) of a POSIX class opened at `k` is, or -1 (PCRE2's check_posix_syntax: it comes before any `]`). */
+function posixEnd(p: string, k: number): number {
+  const kind = p[k + 1]!;
+  let j = k + 2;
+  while (j < p.length && p[j] !== ']') {
+    if (p[j] === '\\' && (p[j + 1] === ']' || p[j + 1] === '\\')) j++;
+    else if (p[j] === kind && p[j + 1] === ']') return j;
+    j++;
+  }
+  return -1;
+}
+
+/** `[:name:]` at `k`, when PCRE2 reads one there. */
+function posixClass(p: string, k: number): { item: ClassItem; end: number } | PcreError | null {
+  const kind = p[k + 1]!;
+  const j = posixEnd(p, k);
+  if (j === -1) return null;
+  // Collating elements ([.x.], [=x=]) are an error of their own: not judged.
+  if (kind !== ':') throw new Bail();
+  const nameStart = k + 2 + (p[k + 2] === '^' ? 1 : 0);
+  const name = p.slice(nameStart, j);
+  if (!POSIX.has(name)) return { message: 'unknown POSIX class name', offset: nameStart };
+  return { item: { kind: 'set' }, end: j + 2 };
+}
+
+type Opened =
+  | {
+      kind: 'group' | 'options' | 'comment' | 'other';
+      end: number;
+      capture?: boolean;
+      error?: undefined;
+    }
+  | {
+      error: PcreError;
+      kind?: undefined;
+      end?: undefined;
+      capture?: undefined;
+    };
+
+/** What a `(` at `i` opens: a group, an option setting, a comment, or something whose effect is not judged. */
+function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean): Opened {
+  const n = p.length;
+  if (p[i + 1] === '*') {
+    // (*VERB) and (*UTF)-style settings.
+    const end = p.indexOf(')', i);
+    if (end === -1) throw new Bail();
+    return { kind: 'other', end: end + 1 };
+  }
+  if (p[i + 1] !== '?') return { kind: 'group', end: i + 1, capture: true };
+  const k = i + 2;
+  const c = p[k];
+  if (c === undefined) throw new Bail();
+  if (c === '#') {
+    const end = p.indexOf(')', k);
+    if (end === -1) return { error: { message: 'missing ) after (?# comment', offset: n } };
+    return { kind: 'comment', end: end + 1 };
+  }
+  if (c === ':' || c === '=' || c === '!' || c === '>' || c === '|') return { kind: 'group', end: k + 1 };
+  if (c === '<' && (p[k + 1] === '=' || p[k + 1] === '!')) return { kind: 'group', end: k + 2 };
+  if (c === '<' || c === "'" || (c === 'P' && p[k + 1] === '<')) {
+    const nameStart = c === 'P' ? k + 2 : k + 1;
+    const terminator = c === "'" ? "'" : '>';
+    return namedGroup(p, nameStart, terminator, names, judgeNames);
+  }
+  if (c === 'P' || c === 'R' || c === '&' || c === '(' || c === 'C' || c === '+' || isDigit(c) || (c === '-' && isDigit(p[k + 1]))) {
+    // References, recursion, conditions, callouts: items or groups whose rules are not judged here.
+    if (c === '(') return { kind: 'group', end: k };
+    throw new Bail();
+  }
+  // An option setting: (?i) or (?i:...), (?-i), (?^).
+  let j = k;
+  while (j < n && p[j] !== ')' && p[j] !== ':') {
+    const o = p[j]!;
+    if (o === 'x') throw new Bail();
+    if (!OPTION_LETTERS.includes(o)) {
+      if (o === 'a' || o === 'r' || !/[a-zA-Z]/.test(o)) throw new Bail();
+      return {
+        error: { message: 'unrecognized character after (? or (?-', offset: j },
+      };
+    }
+    j++;
+  }
+  if (j >= n) throw new Bail();
+  return p[j] === ':' ? { kind: 'group', end: j + 1 } : { kind: 'options', end: j + 1 };
+}
+
+/** `(?<name>`, `(?'name'` or `(?P<name>`, its name starting at `k`. */
+function namedGroup(p: string, k: number, terminator: string, names: Set<string>, judgeNames: boolean): Opened {
+  if (isDigit(p[k]))
+    return {
+      error: {
+        message: 'subpattern name must start with a non-digit',
+        offset: k,
+      },
+    };
+  let j = k;
+  while (isNameChar(p[j])) j++;
+  if (j === k) {
+    if (p[j] === undefined || /[\x80-\uffff]/.test(p[j]!)) throw new Bail();
+    return { error: { message: 'subpattern name expected', offset: j } };
+  }
+  if (p[j] !== terminator) {
+    if (p[j] === undefined || /[\x80-\uffff]/.test(p[j]!)) throw new Bail();
+    return {
+      error: {
+        message: 'syntax error in subpattern name (missing terminator?)',
+        offset: j,
+      },
+    };
+  }
+  const name = p.slice(k, j);
+  if (name.length > 32) throw new Bail();
+  if (judgeNames && names.has(name))
+    return {
+      error: {
+        message: 'two named subpatterns have the same name (PCRE2_DUPNAMES not set)',
+        offset: j + 1,
+      },
+    };
+  names.add(name);
+  return { kind: 'group', end: j + 1, capture: true };
+}
