@@ -9,7 +9,7 @@ import type { Entry } from './walk.js';
 export const HTTP_PHASE = { upstreams: -1, merge: 1, locations: 9, postconfiguration: 10, variables: 100 } as const;
 
 /** The modules whose merges check or compile something, in the order the build merges them (its ngx_modules.c). */
-export const MERGE_MODULES = ['ssl', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
+export const MERGE_MODULES = ['referer', 'ssl', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
 export type MergeModule = (typeof MERGE_MODULES)[number];
 
 /**

@@ -274,6 +274,8 @@ const REGEX_PLACES: Record<string, (q: string, re: string) => string> = {
   rewrite: (q) => `rewrite ${q} /x;`,
   server_name: (_q, re) => `server_name ${quoted('~' + re)};`,
   gzip_disable: (q) => `gzip_disable ${q};`,
+  fastcgi_split_path_info: (q) => `location /f { fastcgi_split_path_info ${q}; }`,
+  valid_referers: (_q, re) => `valid_referers none ${quoted('~' + re)};`,
   map: () => 'set $x 1;',
   'map*': () => 'set $x 1;',
 };

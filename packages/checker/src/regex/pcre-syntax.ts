@@ -36,6 +36,17 @@ class Bail extends Error {}
 
 /** The first syntax error PCRE2 would report for `pattern`, or null (none, or none we can be sure of). */
 export function pcreSyntaxError(pattern: string): PcreError | null {
+  const r = readOrBail(pattern);
+  return r && 'message' in r ? r : null;
+}
+
+/** How many capture groups PCRE2 counts in `pattern` (PCRE2_INFO_CAPTURECOUNT), or null when it does not compile or we cannot be sure. */
+export function pcreCaptureCount(pattern: string): number | null {
+  const r = readOrBail(pattern);
+  return r && 'captures' in r && !pattern.includes('(?|') ? r.captures : null;
+}
+
+function readOrBail(pattern: string): PcreError | { captures: number } | null {
   try {
     return read(pattern);
   } catch (e) {
@@ -44,7 +55,7 @@ export function pcreSyntaxError(pattern: string): PcreError | null {
   }
 }
 
-function read(p: string): PcreError | null {
+function read(p: string): PcreError | { captures: number } {
   const n = p.length;
   const names = new Set<string>();
   // Duplicate names are allowed with (?J) and in branch-reset groups: not judged there.
@@ -174,7 +185,7 @@ function read(p: string): PcreError | null {
   // Branch-reset groups number their captures differently: not judged.
   const missing = p.includes('(?|') ? undefined : refs.find((r) => r.number > groups);
   if (missing) return fail('reference to non-existent subpattern', missing.offset);
-  return null;
+  return { captures: groups };
 }
 
 /** Where the escape at `i` (a `\`) ends. */
@@ -337,8 +348,13 @@ type Opened =
 /** What a `(` at `i` opens: a group, an option setting, a comment, or something whose effect is not judged. */
 function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean): Opened {
   const n = p.length;
-  if (p[i + 1] === '*') {
-    // (*VERB) and (*UTF)-style settings.
+  // (*VERB), (*UTF)-style settings, (*:NAME) and the alphabetic assertions (*pla:...). A `(*`
+  // at the very end is a group whose first item is a quantifier; before anything else, a verb
+  // PCRE2 does not know.
+  if (p[i + 1] === '*' && i + 2 < p.length && p[i + 2] !== ':' && p[i + 2] !== ')' && !/[A-Za-z]/.test(p[i + 2]!)) {
+    return { error: { message: '(*VERB) not recognized or malformed', offset: i + 2 } };
+  }
+  if (p[i + 1] === '*' && i + 2 < p.length) {
     const end = p.indexOf(')', i);
     if (end === -1) throw new Bail();
     return { kind: 'other', end: end + 1 };
@@ -346,13 +362,14 @@ function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean
   if (p[i + 1] !== '?') return { kind: 'group', end: i + 1, capture: true };
   const k = i + 2;
   const c = p[k];
-  if (c === undefined) throw new Bail();
+  if (c === undefined) return { error: { message: 'missing closing parenthesis', offset: p.length } };
   if (c === '#') {
     const end = p.indexOf(')', k);
     if (end === -1) return { error: { message: 'missing ) after (?# comment', offset: n } };
     return { kind: 'comment', end: end + 1 };
   }
-  if (c === ':' || c === '=' || c === '!' || c === '>' || c === '|') return { kind: 'group', end: k + 1 };
+  // `(?*` is a non-atomic lookahead (PCRE2 10.35 on).
+  if (c === ':' || c === '=' || c === '!' || c === '>' || c === '|' || c === '*') return { kind: 'group', end: k + 1 };
   if (c === '<' && (p[k + 1] === '=' || p[k + 1] === '!')) return { kind: 'group', end: k + 2 };
   if (c === '<' || c === "'" || (c === 'P' && p[k + 1] === '<')) {
     const nameStart = c === 'P' ? k + 2 : k + 1;
@@ -370,10 +387,9 @@ function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean
     const o = p[j]!;
     if (o === 'x') throw new Bail();
     if (!OPTION_LETTERS.includes(o)) {
-      if (o === 'a' || o === 'r' || !/[a-zA-Z]/.test(o)) throw new Bail();
-      return {
-        error: { message: 'unrecognized character after (? or (?-', offset: j },
-      };
+      // `a` and `r` are options of later PCRE2 releases, `(?[` an extended class of later ones.
+      if (o === 'a' || o === 'r' || o === '[') throw new Bail();
+      return { error: { message: 'unrecognized character after (? or (?-', offset: j } };
     }
     j++;
   }

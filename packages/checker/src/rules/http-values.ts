@@ -17,7 +17,7 @@ const hasVariable = (s: string) => s.includes('$');
 export default defineRule({
   meta: {
     id: 'http-values',
-    description: 'Values of common http and stream directives nginx reads with handlers of their own (error_page, return, expires, keepalive_timeout, add_header, allow, deny, if, rewrite, index, root, alias)',
+    description: 'Values of common http and stream directives nginx reads with handlers of their own (error_page, return, expires, keepalive_timeout, add_header, allow, deny, if, rewrite, index, root, alias, try_files)',
     kind: 'nginx',
     severity: 'error',
     docs: `A mail proxy's nginx.conf usually has an \`http {}\` too, and \`nginx -t\` stops at its mistakes
@@ -30,6 +30,7 @@ own handlers read them:
 - \`add_header\`, \`add_trailer\`: a third word can only be \`always\`;
 - \`rewrite\`: a replacement, and a flag among \`last\`, \`break\`, \`redirect\`, \`permanent\`;
 - \`index\`: no empty name, and only the last one absolute (a warning);
+- \`try_files\`: a last word \`=code\` has a code up to 999;
 - \`root\`, \`alias\`: one of the two per block, no \`alias\` in a named location, and neither may use
   \`$document_root\` or \`$realpath_root\` (which they define);
 - \`if\`: a condition in parentheses, \`$variable\` alone, compared with \`=\`, \`!=\`, \`~\`, \`~*\`, \`!~\`,
@@ -39,7 +40,7 @@ own handlers read them:
 Values holding variables are read per request and not checked.`,
   },
   stage: 'value',
-  names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny', 'if', 'root', 'alias', 'rewrite', 'index'],
+  names: ['error_page', 'return', 'expires', 'keepalive_timeout', 'add_header', 'add_trailer', 'allow', 'deny', 'if', 'root', 'alias', 'rewrite', 'index', 'try_files'],
   directive(entry, ctx) {
     const d = entry.directive;
     const family = contextFamily(entry);
@@ -88,6 +89,17 @@ Values holding variables are read per request and not checked.`,
           if (!v) return fail(`index "${d.argValue(0)}" in "index" directive is invalid`, i);
         }
         return;
+      case 'try_files': {
+        // ngx_http_try_files reads the code after the "=" of the last word. A word without
+        // variables has had a NUL appended by then, one with variables has not, so nginx reads
+        // (and names) one character less of the latter: "=$status" gives invalid code "=$statu".
+        const last = arg(d.argCount - 1);
+        if (d.argCount < 2 || !last.startsWith('=')) return;
+        const cut = last.includes('$') ? 1 : 0;
+        const code = atoi(last.slice(1, last.length - cut));
+        if (code === null || code > 999n) fail(`invalid code "${last.slice(0, last.length - cut)}"`, d.argCount - 1);
+        return;
+      }
       case 'keepalive_timeout':
         if (timeMs(arg(0)) === null || (d.argCount > 1 && timeSec(arg(1)) === null)) fail('"keepalive_timeout" directive invalid value');
         return;

@@ -27,6 +27,7 @@ import httpListen from './http-listen.js';
 import upstreamBuffers from './upstream-buffers.js';
 import locations from './locations.js';
 import regexSyntax from './regex-syntax.js';
+import validReferers from './valid-referers.js';
 import variables from './variables.js';
 import sslSessionCache from './ssl-session-cache.js';
 import errorLog from './error-log.js';
@@ -84,6 +85,7 @@ export const rules: readonly Rule[] = [
   accessLog,
   proxyPass,
   upstreams,
+  validReferers,
   httpSslKeys,
   httpListen,
   upstreamBuffers,

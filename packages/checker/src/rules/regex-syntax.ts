@@ -1,5 +1,5 @@
 import { mapKeyRegex, regexesOf, type CompiledRegex } from '../regex/compiled-regexes.js';
-import { pcreSyntaxError } from '../regex/pcre-syntax.js';
+import { pcreCaptureCount, pcreSyntaxError } from '../regex/pcre-syntax.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { contextFamily, type Entry } from '../walk.js';
 
@@ -40,7 +40,11 @@ The usual mistakes: a glob where a regex belongs (\`location ~ *.php$\`: \`*\` r
 write \`\\.php$\`), a parenthesis or \`]\` left open, a range written backwards (\`[z-a]\`), a
 group name used twice. The message names the pattern and, after \`at\`, where PCRE2 stopped.
 mailconf finds these as PCRE2 10.42 does (the version nginx 1.22 uses in Debian); patterns in
-extended mode (\`(?x)\`) and constructs of newer PCRE2 releases are left to nginx.`,
+extended mode (\`(?x)\`) and constructs of newer PCRE2 releases are left to nginx.
+
+Two more checks of the same statements: \`fastcgi_split_path_info\` needs exactly two captures
+(the script name and the path info: \`^(.+\\.php)(/.*)$\`), and \`valid_referers\` a regex after
+its \`~\`.`,
   },
   stage: 'value',
   names: NAMES,
@@ -57,7 +61,16 @@ extended mode (\`(?x)\`) and constructs of newer PCRE2 releases are left to ngin
       }
       return;
     }
+    if (d.name === 'valid_referers') {
+      // ngx_http_add_regex_referer: a lone "~" has no regex after it.
+      for (let i = 0; i < d.argCount; i++) if (d.argValue(i) === '~') return ctx.report({ entry, message: 'empty regex in "~"', range: d.args[i]!.range });
+    }
     for (const r of regexesOf(d, family, ctx.version)) if (!check(entry, r, ctx)) return;
+    if (d.name === 'fastcgi_split_path_info' && d.argCount === 1) {
+      // The script name and the path info: exactly two captures.
+      const captures = pcreCaptureCount(d.argValue(0));
+      if (captures !== null && captures !== 2) ctx.report({ entry, message: `pattern "${d.argValue(0)}" must have 2 captures`, range: d.args[0]!.range });
+    }
   },
 });
 
