@@ -233,10 +233,21 @@ const upstreamServer = fc.oneof(
 );
 const upstreamBlock = fc.tuple(pick('u1', 'u2', 'U1'), fc.array(upstreamServer, { maxLength: 3 })).map(([name, items]) => `upstream ${name} { ${items.join(' ')} }`);
 const upstreamPass = pick('proxy_pass http://u1;', 'proxy_pass http://u1/x;', 'proxy_pass http://u1:8080;', 'proxy_pass http://u2/x;', 'proxy_pass http://127.0.0.1:9000;');
-const upstreamSets = fc.tuple(fc.array(upstreamBlock, { minLength: 1, maxLength: 2 }), upstreamPass, fc.boolean()).map(([blocks, pass, before]) => {
+const httpUpstreamSets = fc.tuple(fc.array(upstreamBlock, { minLength: 1, maxLength: 2 }), upstreamPass, fc.boolean()).map(([blocks, pass, before]) => {
   const server = `    server { listen 8080; location / { ${pass} } }`;
   return ['events {}', 'http {', ...(before ? [server] : []), ...blocks.map((b) => `    ${b}`), ...(before ? [] : [server]), '}', ...MAIL_OK_LINES].join('\n');
 });
+/** The same in stream, where a proxy_pass is an address with a port or a block's name without one. */
+const streamUpstreamItem = pick('server 127.0.0.1:9000;', 'server 127.0.0.1:9001 backup;', 'server 127.0.0.1;', 'server unix:/run/u.sock;', 'hash $remote_addr;', 'least_conn;', 'random;');
+const streamUpstreamBlock = fc.tuple(pick('u1', 'u2', 'U1'), fc.array(streamUpstreamItem, { maxLength: 3 })).map(([name, items]) => `upstream ${name} { ${items.join(' ')} }`);
+const streamPass = pick('proxy_pass u1;', 'proxy_pass u1:12345;', 'proxy_pass u3;', 'proxy_pass 127.0.0.1;', 'proxy_pass 127.0.0.1:9000;', 'proxy_pass [::1];', 'proxy_pass u2:0;', 'proxy_pass unix:/run/s.sock;');
+const streamUpstreamSets = fc
+  .tuple(fc.array(streamUpstreamBlock, { maxLength: 2 }), fc.array(streamPass, { minLength: 1, maxLength: 2 }), fc.boolean())
+  .map(([blocks, passes, before]) => {
+    const servers = passes.map((p, i) => `    server { listen ${12345 + i}; ${p} }`);
+    return ['events {}', 'stream {', ...(before ? servers : []), ...blocks.map((b) => `    ${b}`), ...(before ? [] : servers), '}', ...MAIL_OK_LINES].join('\n');
+  });
+const upstreamSets = fc.oneof(httpUpstreamSets, streamUpstreamSets);
 
 const MAIL_OK_LINES = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
 const MAIL_OK = ['mail {', '    auth_http 127.0.0.1:9000/auth;', '    server {', '        listen 10143;', '        protocol imap;', '    }', '}', ''];
@@ -326,7 +337,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of upstream buffer sizes merged into servers and locations', name: 'buffers', arbitrary: buffers, rejected: [30, 270] },
   { title: 'main and events statements', name: 'top', arbitrary: topLevel, rejected: [50] },
   { title: 'http and stream variables, defined and used', name: 'variables', arbitrary: variables, rejected: [50, 270] },
-  { title: 'upstream blocks and the URLs that name them', name: 'upstreams', arbitrary: upstreamSets, rejected: [50, 280] },
+  { title: 'http and stream upstream blocks and the proxy_pass that name them', name: 'upstreams', arbitrary: upstreamSets, rejected: [50, 280] },
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
   { title: 'regular expressions where nginx compiles them', name: 'regexes', arbitrary: regexes, rejected: [50, 280] },
 ];

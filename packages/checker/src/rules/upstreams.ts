@@ -48,7 +48,8 @@ has one) and stream:
   servers refuse \`backup\` (\`balancing method does not support parameter "backup"\`);
 - \`keepalive\` takes a number of connections from 1 up;
 - the address of each server (\`invalid port in upstream "127.0.0.1:99999"\`); in stream it must have a
-  port (\`no port in upstream "127.0.0.1"\`);
+  port (\`no port in upstream "127.0.0.1"\`), and so must a stream \`proxy_pass\` that names no
+  \`upstream\` block (\`proxy_pass backend;\` with no \`upstream backend {}\`);
 - \`no servers are inside upstream\`, and, when http {} is read, \`no servers in upstream "name"\` when
   every server is a backup.
 Host names are not looked up.`,
@@ -66,7 +67,7 @@ Host names are not looked up.`,
       case 'upstream': {
         if (entry.context !== family || d.argCount !== 1 || !d.block) return;
         const host = d.argValue(0);
-        const filed = add(state, { host, block: true, port: null, entry });
+        const filed = add(state, { host, block: true, port: null, entry }, family);
         if ('message' in filed) {
           if (filed.at) return ctx.report({ entry: filed.at, message: filed.message, order: [entry.seq] });
           return fail(filed.message, 0);
@@ -116,13 +117,23 @@ Host names are not looked up.`,
         return;
       }
       case 'proxy_pass': {
-        if (d.argCount !== 1 || family !== 'http') return;
+        if (d.argCount !== 1) return;
         const url = d.argValue(0);
         if (url.includes('$')) return;
+        if (family === 'stream') {
+          // An address, or an upstream's name (ngx_stream_proxy_pass): with no port of its own it
+          // must name a block, which nginx finds out when it initialises the upstreams.
+          const read = parseHostPort(url, 0, false);
+          if (!read.ok) return fail(`${read.error} in upstream "${url}"`, 0);
+          if (read.value.family === 'unix') return;
+          const filed = add(state, { host: hostText(url), block: false, port: read.value.port || null, entry }, family);
+          if ('message' in filed) fail(filed.message, 0);
+          return;
+        }
         const read = readProxyUrl(url);
         // Its errors are proxy-pass's; a unix socket names no upstream.
         if (!read.ok || read.unix) return;
-        const filed = add(state, { host: read.host, block: false, port: read.port, entry });
+        const filed = add(state, { host: read.host, block: false, port: read.port, entry }, family);
         if ('message' in filed) fail(filed.message, 0);
         return;
       }
@@ -131,8 +142,30 @@ Host names are not looked up.`,
   config(ctx) {
     noUsableServer(ctx, stateOf(ctx, 'http'));
     noUsableServer(ctx, stateOf(ctx, 'stream'));
+    noPort(ctx, stateOf(ctx, 'stream'));
   },
 });
+
+/** The host of a stream address as nginx keeps it: up to the first ":" (or the "]" of an IPv6 address). */
+function hostText(url: string): string {
+  if (url.startsWith('[')) return url.slice(0, url.indexOf(']') + 1);
+  const colon = url.indexOf(':');
+  return colon === -1 ? url : url.slice(0, colon);
+}
+
+/**
+ * `no port in upstream "backend"`: a stream proxy_pass with no port that names no upstream
+ * block. nginx finds it when it initialises the upstreams (ngx_stream_upstream_init_round_robin),
+ * in the order they were first named, and names the proxy_pass's line.
+ */
+function noPort(ctx: RuleContext, state: State): void {
+  for (const k of state.known) {
+    if (k.block || k.port !== null || ctx.invalid.has(k.entry)) continue;
+    let top: Entry = k.entry;
+    while (top.parent) top = top.parent;
+    ctx.report({ entry: k.entry, message: `no port in upstream "${k.host}"`, order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)] });
+  }
+}
 
 /** Each family has upstreams of its own. */
 const stateOf = (ctx: RuleContext, family: 'http' | 'stream') => ctx.state(`upstreams:${family}`, (): State => ({ known: [], parameters: new Map(), blocks: [] }));
@@ -142,7 +175,7 @@ const stateOf = (ctx: RuleContext, family: 'http' | 'stream') => ctx.state(`upst
  * it keeps its name and line), or nginx's message when it refuses it, with the statement nginx
  * names when that is the earlier one.
  */
-function add(state: State, u: Known): Known | { message: string; at?: Entry } {
+function add(state: State, u: Known, family: 'http' | 'stream'): Known | { message: string; at?: Entry } {
   const lower = u.host.toLowerCase();
   for (const k of state.known) {
     if (k.host.toLowerCase() !== lower) continue;
@@ -150,7 +183,9 @@ function add(state: State, u: Known): Known | { message: string; at?: Entry } {
     if (k.block && u.port !== null) return { message: `upstream "${u.host}" may not have port ${u.port}` };
     // Found when the block is read, but nginx names the line of the URL with the port.
     if (u.block && k.port !== null) return { message: `upstream "${u.host}" may not have port ${k.port}`, at: k.entry };
-    if (k.port !== null && u.port !== null && k.port !== u.port) continue;
+    // http joins a URL without a port to any; stream only to one without a port too (its
+    // ngx_stream_upstream_add compares the ports as they are).
+    if (family === 'stream' ? k.port !== u.port : k.port !== null && u.port !== null && k.port !== u.port) continue;
     if (u.block) k.block = true;
     return k;
   }
