@@ -96,7 +96,7 @@ function read(p: string): PcreError | { captures: number } {
           while (isDigit(p[k])) k++;
           const number = Number(p.slice(i + 1, k));
           if (number < 10 || e === '8' || e === '9' || groups >= number) {
-            refs.push({ number, offset: i + 1 });
+            refs.push({ number, offset: k - 1 });
             i = k;
           } else {
             k = i + 1;
@@ -106,8 +106,21 @@ function read(p: string): PcreError | { captures: number } {
           state = 'item';
           continue;
         }
+        const bad = badEscape(p, i);
+        if (bad) return bad;
+        if (e === 'g' && isDigit(p[i + 2])) {
+          // \g1: a back-reference by number.
+          let k = i + 2;
+          while (isDigit(p[k])) k++;
+          // PCRE2 names the last digit.
+          refs.push({ number: Number(p.slice(i + 2, k)), offset: k - 1 });
+          i = k;
+          state = 'item';
+          continue;
+        }
         i = escapeEnd(p, i);
-        state = e === 'b' || e === 'B' ? 'none' : /[a-zA-Z]/.test(e) && !'dDsSwWhHvVpPRXNnrtfeaxocgk'.includes(e) ? 'unknown' : 'item';
+        // Assertions (\b \B \A \Z \z \G) and \K are not repeatable.
+        state = 'bBAZzGK'.includes(e) ? 'none' : /[a-zA-Z]/.test(e) && !'dDsSwWhHvVpPRXNCnrtfeaxocgk'.includes(e) ? 'unknown' : 'item';
         continue;
       }
       case '[': {
@@ -188,6 +201,18 @@ function read(p: string): PcreError | { captures: number } {
   return { captures: groups };
 }
 
+/** Letters PCRE2 10.42 does not know after a `\`, and those it names as Perl's it does not support. */
+const UNKNOWN_ESCAPES = 'ijmqyIJMOTY';
+const PERL_ONLY_ESCAPES = 'FLlUu';
+
+/** PCRE2's error for the escape at `i`, when it is a letter PCRE2 refuses. */
+function badEscape(p: string, i: number): PcreError | null {
+  const e = p[i + 1]!;
+  if (UNKNOWN_ESCAPES.includes(e)) return { message: 'unrecognized character follows \\', offset: i + 1 };
+  if (PERL_ONLY_ESCAPES.includes(e)) return { message: 'PCRE2 does not support \\F, \\L, \\l, \\N{name}, \\U, or \\u', offset: i + 2 };
+  return null;
+}
+
 /** Where the escape at `i` (a `\`) ends. */
 function escapeEnd(p: string, i: number): number {
   const e = p[i + 1]!;
@@ -243,6 +268,22 @@ function readClass(p: string, i: number): { end: number } | PcreError {
   let last: ClassItem | null = null;
   while (k < n) {
     const c = p[k]!;
+    if (c === '\\' && (p[k + 1] === 'Q' || p[k + 1] === 'E')) {
+      // \Q...\E is literal text here too, and a lone \E or an empty \Q\E is nothing at all (a
+      // `]` after it is still the first character); text in \Q...\E is not judged as a range end.
+      if (p[k + 1] === 'E') {
+        k += 2;
+        continue;
+      }
+      const close = p.indexOf('\\E', k + 2);
+      const stop = close === -1 ? n : close;
+      if (stop > k + 2) {
+        first = false;
+        last = { kind: 'unknown' };
+      }
+      k = close === -1 ? n : close + 2;
+      continue;
+    }
     if (c === ']' && !first) return { end: k + 1 };
     first = false;
     // A range: `-` after a single item, not before the closing `]`.
@@ -251,30 +292,10 @@ function readClass(p: string, i: number): { end: number } | PcreError {
       const right = readClassItem(p, k + 1);
       if ('message' in right) return right;
       if (last.kind === 'set') return { message: 'invalid range in character class', offset: dash };
-      if (right.item.kind === 'set')
-        return {
-          message: 'invalid range in character class',
-          offset: right.end,
-        };
-      if (last.kind === 'char' && right.item.kind === 'char' && right.item.value < last.value) {
-        return {
-          message: 'range out of order in character class',
-          offset: k + 1,
-        };
-      }
+      if (right.item.kind === 'set') return { message: 'invalid range in character class', offset: right.end };
+      if (last.kind === 'char' && right.item.kind === 'char' && right.item.value < last.value) return { message: 'range out of order in character class', offset: k + 1 };
       k = right.end;
       last = null;
-      continue;
-    }
-    if (c === '\\' && (p[k + 1] === 'Q' || p[k + 1] === 'E')) {
-      // \Q...\E is literal text here too (a lone \E does nothing); not judged as a range end.
-      if (p[k + 1] === 'E') {
-        k += 2;
-        continue;
-      }
-      const end = p.indexOf('\\E', k + 2);
-      k = end === -1 ? n : end + 2;
-      last = { kind: 'unknown' };
       continue;
     }
     const r = readClassItem(p, k);
@@ -293,6 +314,11 @@ function readClassItem(p: string, k: number): { item: ClassItem; end: number } |
     const e = p[k + 1]!;
     // \Q...\E and \E inside a class, and escapes with a value other than themselves: not judged.
     if (e === 'Q' || e === 'E') throw new Bail();
+    const bad = badEscape(p, k);
+    if (bad) return bad;
+    // Assertions, \R, \X and the like stand for no character.
+    if ('ABCGKRXZkz'.includes(e)) return { message: 'escape sequence is invalid in character class', offset: k + 1 };
+    if (e === 'N') return { message: '\\N is not supported in a class', offset: k + 2 };
     const end = escapeEnd(p, k);
     if (CLASS_ESCAPES.includes(e)) return { item: { kind: 'set' }, end };
     // `\]`, `\-`, `\\` and other punctuation stand for themselves.
