@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { syslogError } from '../syslog.js';
 import { atoi, size, timeMs } from '../values.js';
 import { contextFamily } from '../walk.js';
 
@@ -53,6 +54,11 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
       return;
     }
     const syslog = path.startsWith('syslog:');
+    // The target is read first (ngx_http_log_set_log, ngx_stream_log_set_log).
+    if (syslog) {
+      const error = syslogError(path);
+      if (error) return fail(error, 0);
+    }
     let format: string;
     if (d.argCount >= 2) format = v(1);
     else if (family === 'http') format = 'combined';

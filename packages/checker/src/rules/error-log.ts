@@ -1,10 +1,10 @@
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
+import { syslogError } from '../syslog.js';
 import { size } from '../values.js';
 
 const LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
 const DEBUG_MASKS = ['debug_core', 'debug_alloc', 'debug_mutex', 'debug_event', 'debug_http', 'debug_mail', 'debug_stream'];
-const SYSLOG_PARAMS = ['server', 'facility', 'severity', 'tag', 'nohostname'];
 
 /** E7: error_log target and levels (in every context). */
 export default defineRule({
@@ -15,8 +15,8 @@ export default defineRule({
     severity: 'error',
     nginxChecks: ['E7'],
     docs: `\`error_log file [level]\`: one level of \`debug info notice warn error crit alert emerg\`, or
-debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\`, \`facility=\`,
-\`severity=\`, \`tag=\` and \`nohostname\`.`,
+debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\` (required), \`facility=\`,
+\`severity=\`, \`tag=\` (letters, digits and \`_\`, at most 32) and \`nohostname\`, each once.`,
   },
   stage: 'value',
   names: ['error_log'],
@@ -29,10 +29,8 @@ debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\`, \`
       if (s === null || s < 8192n) return ctx.report({ entry, message: `invalid buffer size "${target.slice(7)}"` });
     }
     if (target.startsWith('syslog:')) {
-      for (const p of target.slice(7).split(',')) {
-        const key = p.split('=')[0]!;
-        if (!SYSLOG_PARAMS.includes(key)) return ctx.report({ entry, message: `unknown syslog parameter "${p}"` });
-      }
+      const error = syslogError(target);
+      if (error) return ctx.report({ entry, message: error, range: d.args[0]!.range, line: d.line });
     }
     let normal: string | null = null;
     let sawDebugMask = false;
