@@ -106,12 +106,7 @@ export function scan(text: string): TokenStore {
     starts[count++] = start;
   }
   starts[count] = n;
-  return {
-    count,
-    kinds: kinds.subarray(0, count),
-    starts: starts.subarray(0, count),
-    ends: starts.subarray(1, count + 1),
-  };
+  return { count, kinds: kinds.subarray(0, count), starts: starts.subarray(0, count), ends: starts.subarray(1, count + 1) };
 }
 
 /**

@@ -25,6 +25,8 @@ type State = 'item' | 'none' | 'quantifier' | 'modified' | 'unknown';
 const POSIX = new Set(['alpha', 'lower', 'upper', 'alnum', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'print', 'punct', 'space', 'word', 'xdigit']);
 /** Escapes that stand for a set of characters: not an end of a range. */
 const CLASS_ESCAPES = 'dDsSwWhHvVpP';
+/** Letter escapes that stand for characters (or sets of them), so a quantifier may follow. */
+const REPEATABLE_ESCAPES = `${CLASS_ESCAPES}RXNCnrtfeaxocgk`;
 /** Option letters PCRE2 10.42 knows in `(?imnsxJU-^)`; `a` and `r` came later: not judged. */
 const OPTION_LETTERS = 'imnsJU^-';
 const MAX_QUANTIFIER = 65535;
@@ -59,17 +61,14 @@ function read(p: string): PcreError | { captures: number } {
   const n = p.length;
   const names = new Set<string>();
   // Duplicate names are allowed with (?J) and in branch-reset groups: not judged there.
-  const judgeNames = !p.includes('(?J') && !p.includes('(?|') && !/\(\?[a-zA-Z^-]*J/.test(p);
+  const judgeNames = !p.includes('(?|') && !/\(\?[a-zA-Z^-]*J/.test(p);
   let depth = 0;
   let state: State = 'none';
   /** Capture groups, and the back-references `\1`..`\9` with their offsets (checked at the end, as PCRE2 does). */
   let groups = 0;
   const refs: { number: number; offset: number }[] = [];
   let i = 0;
-  const fail = (message: string, offset: number): PcreError => ({
-    message,
-    offset,
-  });
+  const fail = (message: string, offset: number): PcreError => ({ message, offset });
 
   while (i < n) {
     const c = p[i]!;
@@ -120,7 +119,7 @@ function read(p: string): PcreError | { captures: number } {
         }
         i = escapeEnd(p, i);
         // Assertions (\b \B \A \Z \z \G) and \K are not repeatable.
-        state = 'bBAZzGK'.includes(e) ? 'none' : /[a-zA-Z]/.test(e) && !'dDsSwWhHvVpPRXNCnrtfeaxocgk'.includes(e) ? 'unknown' : 'item';
+        state = 'bBAZzGK'.includes(e) ? 'none' : /[a-zA-Z]/.test(e) && !REPEATABLE_ESCAPES.includes(e) ? 'unknown' : 'item';
         continue;
       }
       case '[': {
@@ -248,11 +247,7 @@ function readBraces(p: string, i: number): { min: number; max: number | null; en
   const maxStart = k;
   while (isDigit(p[k])) k++;
   if (p[k] !== '}') return null;
-  return {
-    min,
-    max: k === maxStart ? null : Number(p.slice(maxStart, k)),
-    end: k + 1,
-  };
+  return { min, max: k === maxStart ? null : Number(p.slice(maxStart, k)), end: k + 1 };
 }
 
 type ClassItem = { kind: 'char'; value: number } | { kind: 'set' } | { kind: 'unknown' };
@@ -357,19 +352,7 @@ function posixClass(p: string, k: number): { item: ClassItem; end: number } | Pc
   return { item: { kind: 'set' }, end: j + 2 };
 }
 
-type Opened =
-  | {
-      kind: 'group' | 'options' | 'comment' | 'other';
-      end: number;
-      capture?: boolean;
-      error?: undefined;
-    }
-  | {
-      error: PcreError;
-      kind?: undefined;
-      end?: undefined;
-      capture?: undefined;
-    };
+type Opened = { kind: 'group' | 'options' | 'comment' | 'other'; end: number; capture?: boolean; error?: undefined } | { error: PcreError; kind?: undefined; end?: undefined; capture?: undefined };
 
 /** What a `(` at `i` opens: a group, an option setting, a comment, or something whose effect is not judged. */
 function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean): Opened {
@@ -402,11 +385,8 @@ function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean
     const terminator = c === "'" ? "'" : '>';
     return namedGroup(p, nameStart, terminator, names, judgeNames);
   }
-  if (c === 'P' || c === 'R' || c === '&' || c === '(' || c === 'C' || c === '+' || isDigit(c) || (c === '-' && isDigit(p[k + 1]))) {
-    // References, recursion, conditions, callouts: items or groups whose rules are not judged here.
-    if (c === '(') return { kind: 'group', end: k };
-    throw new Bail();
-  }
+  // References, recursion, conditions, callouts: items or groups whose rules are not judged here.
+  if (c === 'P' || c === 'R' || c === '&' || c === '(' || c === 'C' || c === '+' || isDigit(c) || (c === '-' && isDigit(p[k + 1]))) throw new Bail();
   // An option setting: (?i) or (?i:...), (?-i), (?^).
   let j = k;
   while (j < n && p[j] !== ')' && p[j] !== ':') {
@@ -425,13 +405,7 @@ function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean
 
 /** `(?<name>`, `(?'name'` or `(?P<name>`, its name starting at `k`. */
 function namedGroup(p: string, k: number, terminator: string, names: Set<string>, judgeNames: boolean): Opened {
-  if (isDigit(p[k]))
-    return {
-      error: {
-        message: 'subpattern name must start with a non-digit',
-        offset: k,
-      },
-    };
+  if (isDigit(p[k])) return { error: { message: 'subpattern name must start with a non-digit', offset: k } };
   let j = k;
   while (isNameChar(p[j])) j++;
   if (j === k) {
@@ -440,22 +414,11 @@ function namedGroup(p: string, k: number, terminator: string, names: Set<string>
   }
   if (p[j] !== terminator) {
     if (p[j] === undefined || /[\x80-\uffff]/.test(p[j]!)) throw new Bail();
-    return {
-      error: {
-        message: 'syntax error in subpattern name (missing terminator?)',
-        offset: j,
-      },
-    };
+    return { error: { message: 'syntax error in subpattern name (missing terminator?)', offset: j } };
   }
   const name = p.slice(k, j);
   if (name.length > 32) throw new Bail();
-  if (judgeNames && names.has(name))
-    return {
-      error: {
-        message: 'two named subpatterns have the same name (PCRE2_DUPNAMES not set)',
-        offset: j + 1,
-      },
-    };
+  if (judgeNames && names.has(name)) return { error: { message: 'two named subpatterns have the same name (PCRE2_DUPNAMES not set)', offset: j + 1 } };
   names.add(name);
   return { kind: 'group', end: j + 1, capture: true };
 }

@@ -1,6 +1,6 @@
 import { mapKeyRegex, regexesOf, type CompiledRegex } from '../regex/compiled-regexes.js';
 import { pcreCaptureCount, pcreSyntaxError } from '../regex/pcre-syntax.js';
-import { defineRule, type RuleContext } from '../rule.js';
+import { defineRule, type Report, type RuleContext } from '../rule.js';
 import { contextFamily, type Entry } from '../walk.js';
 
 const NAMES = [
@@ -81,7 +81,7 @@ function check(entry: Entry, r: CompiledRegex, ctx: RuleContext): boolean {
   const d = entry.directive;
   const at = error.offset < r.pattern.length ? ` at "${r.pattern.slice(error.offset)}"` : '';
   const word = r.arg < 0 ? d.nameWord : d.args[r.arg];
-  const report: Parameters<RuleContext['report']>[0] = {
+  const report: Report = {
     entry,
     message: `pcre2_compile() failed: ${error.message} in "${r.pattern}"${at}`,
   };
