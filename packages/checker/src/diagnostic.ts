@@ -39,7 +39,7 @@ export interface Diagnostic {
    * Where nginx would meet this problem while reading: diagnostics are compared by this to
    * find the one `nginx -t` would print (it stops at the first emerg).
    */
-  order: number[];
+  order: readonly number[];
 }
 
 export function compareByPosition(a: Diagnostic, b: Diagnostic): number {

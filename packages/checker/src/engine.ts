@@ -7,7 +7,7 @@
  * whole-configuration rules run on it. All problems are reported, each once, sorted by
  * position; `order` keeps nginx's reading order so the one `nginx -t` would print is known.
  */
-import { startOffset, type ConfigSet, type Range } from '@mailconf/syntax';
+import { spanRange, startOffset, type ConfigSet, type Range } from '@mailconf/syntax';
 import { getProfile, NEWEST_VERSION, type ContextId, type DirectiveSpec } from '@mailconf/schema';
 import { compareByPosition, type Diagnostic } from './diagnostic.js';
 import { buildModel } from './mail/model-builder.js';
@@ -35,6 +35,7 @@ export const ROOT_CONTEXT: Record<NonNullable<CheckOptions['context']>, ContextI
 
 /** Orders for problems nginx meets after parsing (after "syntax is ok"). */
 export const AFTER_PARSE = 1e12;
+const AFTER_PARSE_ORDER: readonly number[] = Object.freeze([AFTER_PARSE]);
 
 export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleList: readonly Rule[] = allRules): CheckResult {
   const version = options.nginxVersion ?? NEWEST_VERSION;
@@ -146,7 +147,7 @@ function toDiagnostic(rule: Rule, r: Report): Diagnostic {
   const e = r.entry;
   const d = e?.directive;
   const range: Range | undefined =
-    r.range ?? (d ? { start: d.range.start, end: d.terminatorRange ? d.terminatorRange.end : d.range.end } : undefined);
+    r.range ?? (d ? spanRange(d.range, d.terminatorRange ?? d.range) : undefined);
   const nginxLevel = rule.meta.kind === 'nginx' ? (r.nginxLevel ?? 'emerg') : null;
   const severity = r.severity ?? (nginxLevel === 'warn' ? 'warning' : rule.meta.severity);
   const diag: Diagnostic = {
@@ -157,7 +158,8 @@ function toDiagnostic(rule: Rule, r: Report): Diagnostic {
     line: r.line ?? d?.line ?? range?.start.line ?? 1,
     range: range ?? { start: { offset: 0, line: 1, column: 1 }, end: { offset: 0, line: 1, column: 1 } },
     nginx: nginxLevel ? { level: nginxLevel, message: r.message } : null,
-    order: r.order ?? (e ? [e.seq] : [AFTER_PARSE]),
+    // Shared by every report made after parsing with no statement of its own (order keys are never changed).
+    order: r.order ?? (e ? [e.seq] : AFTER_PARSE_ORDER),
   };
   if (r.hint) diag.hint = r.hint;
   if (r.fix) diag.fix = r.fix;

@@ -130,6 +130,20 @@ export class SourceRange implements Range {
   toJSON(): { start: Position; end: Position } {
     return { start: this.start, end: this.end };
   }
+  /** From this range's start to the end of `other`, in the same text. */
+  through(other: SourceRange): SourceRange {
+    return new SourceRange(this.#index, this.startOffset, other.endOffset);
+  }
+}
+
+/**
+ * From the start of `a` to the end of `b` (a statement to its `;`, a block's opening to its
+ * `}`). Lazy like SourceRange when both are: a report of thousands of problems makes one such
+ * range per problem, and reads the positions of few.
+ */
+export function spanRange(a: Range, b: Range): Range {
+  if (a instanceof SourceRange && b instanceof SourceRange) return a.through(b);
+  return { start: a.start, end: b.end };
 }
 
 /** The start offset of a range without computing its line and column. */

@@ -1,5 +1,5 @@
 /** Helpers for the rules that run on the resolved model (after `mail {}` is read). */
-import type { Directive, Range } from '@mailconf/syntax';
+import { spanRange, type Directive, type Range } from '@mailconf/syntax';
 import type { ServerModel, ServerSettings } from '../model.js';
 import type { RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -64,5 +64,5 @@ export function settingsWithoutEffect(ctx: RuleContext, key: keyof ServerSetting
 
 /** A statement's range up to and with its terminator, for reports about the whole statement. */
 export function statementRange(d: Directive): Range {
-  return { start: d.range.start, end: (d.terminatorRange ?? d.range).end };
+  return spanRange(d.range, d.terminatorRange ?? d.range);
 }
