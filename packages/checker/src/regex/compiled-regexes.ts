@@ -6,7 +6,7 @@
  *   server_name ~re                                      (every `~` name; stream from 1.25.5)
  *   rewrite re ...                                       (its first word)
  *   if ($var ~ re), ~*, !~, !~*                          (ngx_http_rewrite_if_condition)
- *   proxy_redirect, proxy_cookie_domain, proxy_cookie_path, proxy_cookie_flags  ~re / ~*re
+ *   proxy_redirect, proxy_cookie_path ~re / ~*re; proxy_cookie_domain, proxy_cookie_flags ~re
  *   valid_referers ~re                                   (the `*` after `~` is part of the regex)
  *   gzip_disable re ...                                  (every word but msie6 and degradation)
  *   fastcgi_split_path_info re
@@ -54,13 +54,17 @@ export function regexesOf(d: Directive, family: 'http' | 'stream', version: stri
       if (!c.error && c.regex) out.push({ pattern: c.regex.value, arg: c.regex.arg });
       break;
     }
+    // proxy_redirect and proxy_cookie_path read `~*` as caseless; proxy_cookie_domain and
+    // proxy_cookie_flags take off the `~` only (they are always caseless): `~*re` is the regex `*re`.
     case 'proxy_redirect':
-    case 'proxy_cookie_domain':
     case 'proxy_cookie_path':
       if (n === 2) tilde(0, true);
       break;
+    case 'proxy_cookie_domain':
+      if (n === 2) tilde(0, false);
+      break;
     case 'proxy_cookie_flags':
-      if (n >= 2) tilde(0, true);
+      if (n >= 2) tilde(0, false);
       break;
     case 'valid_referers':
       for (let i = 0; i < n; i++) if (d.argValue(i).length > 1) tilde(i, false);

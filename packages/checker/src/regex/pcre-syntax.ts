@@ -94,6 +94,8 @@ function read(p: string): PcreError | { captures: number } {
           let k = i + 1;
           while (isDigit(p[k])) k++;
           const number = Number(p.slice(i + 1, k));
+          // PCRE2 has its own rules for numbers past 65535 ("subpattern number is too big", or a literal digit): not judged.
+          if (number > 65535) throw new Bail();
           if (number < 10 || e === '8' || e === '9' || groups >= number) {
             refs.push({ number, offset: k - 1 });
             i = k;
@@ -107,12 +109,16 @@ function read(p: string): PcreError | { captures: number } {
         }
         const bad = badEscape(p, i);
         if (bad) return bad;
+        const big = tooLargeCodePoint(p, i);
+        if (big) return big;
         if (e === 'g' && isDigit(p[i + 2])) {
           // \g1: a back-reference by number.
           let k = i + 2;
           while (isDigit(p[k])) k++;
+          const number = Number(p.slice(i + 2, k));
+          if (number > 65535) throw new Bail();
           // PCRE2 names the last digit.
-          refs.push({ number: Number(p.slice(i + 2, k)), offset: k - 1 });
+          refs.push({ number, offset: k - 1 });
           i = k;
           state = 'item';
           continue;
@@ -123,8 +129,16 @@ function read(p: string): PcreError | { captures: number } {
         continue;
       }
       case '[': {
-        // `[:alpha:]` with no class around it.
-        if ((p[i + 1] === ':' || p[i + 1] === '.' || p[i + 1] === '=') && posixEnd(p, i) !== -1) return fail('POSIX named classes are supported only within a class', i);
+        // Perl's word-boundary classes.
+        if (p.startsWith('[[:<:]]', i) || p.startsWith('[[:>:]]', i)) {
+          i += 7;
+          state = 'none';
+          continue;
+        }
+        // `[:alpha:]` (or `[.a.]`, `[=a=]`) with no class around it.
+        if ((p[i + 1] === ':' || p[i + 1] === '.' || p[i + 1] === '=') && posixEnd(p, i) !== -1) {
+          return fail(p[i + 1] === ':' ? 'POSIX named classes are supported only within a class' : 'POSIX collating elements are not supported', i);
+        }
         const r = readClass(p, i);
         if ('message' in r) return r;
         i = r.end;
@@ -181,7 +195,7 @@ function read(p: string): PcreError | { captures: number } {
           continue;
         }
         const close = q.end - 1;
-        if (q.min > MAX_QUANTIFIER || (q.max !== null && q.max > MAX_QUANTIFIER)) return fail('number too big in {} quantifier', close);
+        if (q.overflow !== null) return fail('number too big in {} quantifier', q.overflow);
         if (q.max !== null && q.max < q.min) return fail('numbers out of order in {} quantifier', close);
         if (state === 'none' || state === 'quantifier' || state === 'modified') return fail('quantifier does not follow a repeatable item', close);
         state = state === 'item' ? 'quantifier' : 'unknown';
@@ -212,6 +226,17 @@ function badEscape(p: string, i: number): PcreError | null {
   return null;
 }
 
+/** `\x{...}` and `\o{...}` above 0xff: too large for nginx's PCRE2, which compiles without UTF mode. */
+function tooLargeCodePoint(p: string, i: number): PcreError | null {
+  const e = p[i + 1];
+  if ((e !== 'x' && e !== 'o') || p[i + 2] !== '{') return null;
+  const close = p.indexOf('}', i + 3);
+  if (close === -1) return null;
+  const digits = p.slice(i + 3, close);
+  if (!(e === 'x' ? /^[0-9a-fA-F]+$/ : /^[0-7]+$/).test(digits)) throw new Bail();
+  return parseInt(digits, e === 'x' ? 16 : 8) > 0xff ? { message: 'character code point value in \\x{} or \\o{} is too large', offset: close } : null;
+}
+
 /** Where the escape at `i` (a `\`) ends. */
 function escapeEnd(p: string, i: number): number {
   const e = p[i + 1]!;
@@ -226,6 +251,13 @@ function escapeEnd(p: string, i: number): number {
     if (i + 2 >= p.length) throw new Bail();
     return i + 3;
   }
+  // \xhh: up to two hex digits; \pL: a one-letter property.
+  if (e === 'x') {
+    let k = i + 2;
+    while (k < i + 4 && /[0-9a-fA-F]/.test(p[k] ?? '')) k++;
+    return k;
+  }
+  if ((e === 'p' || e === 'P') && p[i + 2] !== undefined) return i + 3;
   if (isDigit(e)) {
     let k = i + 1;
     while (isDigit(p[k])) k++;
@@ -234,20 +266,30 @@ function escapeEnd(p: string, i: number): number {
   return i + 2;
 }
 
-/** A valid `{n}`, `{n,}` or `{n,m}` at `i` (digits only, as PCRE2 10.42 reads them), or null (then `{` is a literal). */
-function readBraces(p: string, i: number): { min: number; max: number | null; end: number } | null {
-  let k = i + 1;
-  const start = k;
-  while (isDigit(p[k])) k++;
-  if (k === start) return null;
-  const min = Number(p.slice(start, k));
-  if (p[k] === '}') return { min, max: min, end: k + 1 };
-  if (p[k] !== ',') return null;
-  k++;
-  const maxStart = k;
-  while (isDigit(p[k])) k++;
-  if (p[k] !== '}') return null;
-  return { min, max: k === maxStart ? null : Number(p.slice(maxStart, k)), end: k + 1 };
+/**
+ * A valid `{n}`, `{n,}` or `{n,m}` at `i` (digits only, as PCRE2 10.42 reads them), or null (then
+ * `{` is a literal); `overflow` is where PCRE2 stops when a number passes 65535: right after the
+ * digit that made it too big.
+ */
+function readBraces(p: string, i: number): { min: number; max: number | null; end: number; overflow: number | null } | null {
+  let overflow: number | null = null;
+  const number = (from: number): { value: number; end: number } => {
+    let k = from;
+    let value = 0;
+    while (isDigit(p[k])) {
+      value = value * 10 + (p.charCodeAt(k) - 48);
+      k++;
+      if (value > MAX_QUANTIFIER && overflow === null) overflow = k;
+    }
+    return { value, end: k };
+  };
+  const min = number(i + 1);
+  if (min.end === i + 1) return null;
+  if (p[min.end] === '}') return { min: min.value, max: min.value, end: min.end + 1, overflow };
+  if (p[min.end] !== ',') return null;
+  const max = number(min.end + 1);
+  if (p[max.end] !== '}') return null;
+  return { min: min.value, max: max.end === min.end + 1 ? null : max.value, end: max.end + 1, overflow };
 }
 
 type ClassItem = { kind: 'char'; value: number } | { kind: 'set' } | { kind: 'unknown' };
@@ -256,7 +298,15 @@ type ClassItem = { kind: 'char'; value: number } | { kind: 'set' } | { kind: 'un
 function readClass(p: string, i: number): { end: number } | PcreError {
   const n = p.length;
   let k = i + 1;
-  if (p[k] === '^') k++;
+  // Before the first character PCRE2 skips \E and empty \Q\E, and one `^` among them.
+  for (let negated = false; ; ) {
+    if (p.startsWith('\\E', k)) k += 2;
+    else if (p.startsWith('\\Q\\E', k)) k += 4;
+    else if (p[k] === '^' && !negated) {
+      negated = true;
+      k++;
+    } else break;
+  }
   // A `]` first is a literal.
   let first = true;
   /** The last single item, when a `-` could make it the start of a range. */
@@ -265,7 +315,8 @@ function readClass(p: string, i: number): { end: number } | PcreError {
     const c = p[k]!;
     if (c === '\\' && (p[k + 1] === 'Q' || p[k + 1] === 'E')) {
       // \Q...\E is literal text here too, and a lone \E or an empty \Q\E is nothing at all (a
-      // `]` after it is still the first character); text in \Q...\E is not judged as a range end.
+      // `]` after it is still the first character). Ranges across them are not judged.
+      if (last) last = { kind: 'unknown' };
       if (p[k + 1] === 'E') {
         k += 2;
         continue;
@@ -284,11 +335,15 @@ function readClass(p: string, i: number): { end: number } | PcreError {
     // A range: `-` after a single item, not before the closing `]`.
     if (c === '-' && last && k + 1 < n && p[k + 1] !== ']') {
       const dash = k;
+      // A set before the `-` is wrong whatever follows; a POSIX class after it, whatever its name.
+      if (last.kind === 'set') return { message: 'invalid range in character class', offset: dash };
+      if (p[k + 1] === '[' && (p[k + 2] === ':' || p[k + 2] === '.' || p[k + 2] === '=') && posixEnd(p, k + 1) !== -1) {
+        return { message: 'invalid range in character class', offset: k + 2 };
+      }
       const right = readClassItem(p, k + 1);
       if ('message' in right) return right;
-      if (last.kind === 'set') return { message: 'invalid range in character class', offset: dash };
       if (right.item.kind === 'set') return { message: 'invalid range in character class', offset: right.end };
-      if (last.kind === 'char' && right.item.kind === 'char' && right.item.value < last.value) return { message: 'range out of order in character class', offset: k + 1 };
+      if (last.kind === 'char' && right.item.kind === 'char' && right.item.value < last.value) return { message: 'range out of order in character class', offset: right.end - 1 };
       k = right.end;
       last = null;
       continue;
@@ -311,30 +366,40 @@ function readClassItem(p: string, k: number): { item: ClassItem; end: number } |
     if (e === 'Q' || e === 'E') throw new Bail();
     const bad = badEscape(p, k);
     if (bad) return bad;
+    const big = tooLargeCodePoint(p, k);
+    if (big) return big;
     // Assertions, \R, \X and the like stand for no character.
     if ('ABCGKRXZkz'.includes(e)) return { message: 'escape sequence is invalid in character class', offset: k + 1 };
-    if (e === 'N') return { message: '\\N is not supported in a class', offset: k + 2 };
+    if (e === 'N') {
+      if (p[k + 2] === '{') throw new Bail();
+      return { message: '\\N is not supported in a class', offset: k + 2 };
+    }
     const end = escapeEnd(p, k);
     if (CLASS_ESCAPES.includes(e)) return { item: { kind: 'set' }, end };
+    if (e === 'x') {
+      const value = parseInt(p[k + 2] === '{' ? p.slice(k + 3, end - 1) : p.slice(k + 2, end) || '0', 16);
+      return { item: Number.isNaN(value) ? { kind: 'unknown' } : { kind: 'char', value }, end };
+    }
     // `\]`, `\-`, `\\` and other punctuation stand for themselves.
-    if (!/[a-zA-Z0-9]/.test(e)) return { item: { kind: 'char', value: e.charCodeAt(0) }, end };
+    if (!/[a-zA-Z0-9]/.test(e) && e < '\x80') return { item: { kind: 'char', value: e.charCodeAt(0) }, end };
     return { item: { kind: 'unknown' }, end };
   }
   if (c === '[' && (p[k + 1] === ':' || p[k + 1] === '.' || p[k + 1] === '=')) {
     const posix = posixClass(p, k);
     if (posix) return posix;
   }
+  // nginx compiles without UTF mode: PCRE2 compares the bytes of a non-ASCII character, not judged here.
+  if (c >= '\x80') return { item: { kind: 'unknown' }, end: k + 1 };
   return { item: { kind: 'char', value: c.charCodeAt(0) }, end: k + 1 };
 }
 
 /** Where the terminator (`:` of `:]`) of a POSIX class opened at `k` is, or -1 (PCRE2's check_posix_syntax: it comes before any `]`). */
 function posixEnd(p: string, k: number): number {
   const kind = p[k + 1]!;
-  let j = k + 2;
-  while (j < p.length && p[j] !== ']') {
+  for (let j = k + 2; p.length - j >= 2; j++) {
     if (p[j] === '\\' && (p[j + 1] === ']' || p[j + 1] === '\\')) j++;
+    else if ((p[j] === '[' && p[j + 1] === kind) || p[j] === ']') return -1;
     else if (p[j] === kind && p[j + 1] === ']') return j;
-    j++;
   }
   return -1;
 }
@@ -357,16 +422,15 @@ type Opened = { kind: 'group' | 'options' | 'comment' | 'other'; end: number; ca
 /** What a `(` at `i` opens: a group, an option setting, a comment, or something whose effect is not judged. */
 function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean): Opened {
   const n = p.length;
-  // (*VERB), (*UTF)-style settings, (*:NAME) and the alphabetic assertions (*pla:...). A `(*`
-  // at the very end is a group whose first item is a quantifier; before anything else, a verb
-  // PCRE2 does not know.
-  if (p[i + 1] === '*' && i + 2 < p.length && p[i + 2] !== ':' && p[i + 2] !== ')' && !/[A-Za-z]/.test(p[i + 2]!)) {
-    return { error: { message: '(*VERB) not recognized or malformed', offset: i + 2 } };
-  }
+  // `(*` at the very end is a group whose first item is a quantifier. Otherwise a name follows:
+  // an alphabetic assertion `(*pla:...)` is a group; (*VERB), (*UTF)-style settings and
+  // (*:NAME) are not judged; a name that cannot be one of those is PCRE2's error, after it.
   if (p[i + 1] === '*' && i + 2 < p.length) {
-    const end = p.indexOf(')', i);
-    if (end === -1) throw new Bail();
-    return { kind: 'other', end: end + 1 };
+    const name = /^[A-Za-z0-9_]*/.exec(p.slice(i + 2))![0];
+    if (/^[a-z_]+$/.test(name) && p[i + 2 + name.length] === ':') return { kind: 'group', end: i + 3 + name.length };
+    if (name === '' && p[i + 2] !== ':' && p[i + 2] !== ')') return { error: { message: '(*VERB) not recognized or malformed', offset: i + 2 } };
+    if (/^[0-9_]/.test(name)) return { error: { message: '(*VERB) not recognized or malformed', offset: i + 2 + name.length } };
+    throw new Bail();
   }
   if (p[i + 1] !== '?') return { kind: 'group', end: i + 1, capture: true };
   const k = i + 2;
@@ -379,7 +443,8 @@ function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean
   }
   // `(?*` is a non-atomic lookahead (PCRE2 10.35 on).
   if (c === ':' || c === '=' || c === '!' || c === '>' || c === '|' || c === '*') return { kind: 'group', end: k + 1 };
-  if (c === '<' && (p[k + 1] === '=' || p[k + 1] === '!')) return { kind: 'group', end: k + 2 };
+  // Lookbehinds, (?<* non-atomic ones (PCRE2 10.35 on) too.
+  if (c === '<' && (p[k + 1] === '=' || p[k + 1] === '!' || p[k + 1] === '*')) return { kind: 'group', end: k + 2 };
   if (c === '<' || c === "'" || (c === 'P' && p[k + 1] === '<')) {
     const nameStart = c === 'P' ? k + 2 : k + 1;
     const terminator = c === "'" ? "'" : '>';
@@ -391,7 +456,8 @@ function openGroup(p: string, i: number, names: Set<string>, judgeNames: boolean
   let j = k;
   while (j < n && p[j] !== ')' && p[j] !== ':') {
     const o = p[j]!;
-    if (o === 'x') throw new Bail();
+    // Extended mode changes what every character means; `n` which groups capture.
+    if (o === 'x' || o === 'n') throw new Bail();
     if (!OPTION_LETTERS.includes(o)) {
       // `a` and `r` are options of later PCRE2 releases, `(?[` an extended class of later ones.
       if (o === 'a' || o === 'r' || o === '[') throw new Bail();
@@ -412,6 +478,7 @@ function namedGroup(p: string, k: number, terminator: string, names: Set<string>
     if (p[j] === undefined || /[\x80-\uffff]/.test(p[j]!)) throw new Bail();
     return { error: { message: 'subpattern name expected', offset: j } };
   }
+  if (j - k > 32) throw new Bail();
   if (p[j] !== terminator) {
     if (p[j] === undefined || /[\x80-\uffff]/.test(p[j]!)) throw new Bail();
     return { error: { message: 'syntax error in subpattern name (missing terminator?)', offset: j } };

@@ -61,6 +61,10 @@ its \`~\`.`,
       }
       return;
     }
+    if (d.name === 'server_name') {
+      // ngx_http_core_server_name: a lone "~" has no regex after it.
+      for (let i = 0; i < d.argCount; i++) if (d.argValue(i) === '~') return ctx.report({ entry, message: 'empty regex in server name "~"', range: d.args[i]!.range });
+    }
     if (d.name === 'valid_referers') {
       // ngx_http_add_regex_referer: a lone "~" has no regex after it.
       for (let i = 0; i < d.argCount; i++) if (d.argValue(i) === '~') return ctx.report({ entry, message: 'empty regex in "~"', range: d.args[i]!.range });
@@ -88,6 +92,9 @@ function check(entry: Entry, r: CompiledRegex, ctx: RuleContext): boolean {
   if (word) report.range = word.range;
   if (error.message === 'quantifier does not follow a repeatable item' && error.offset === 0 && r.pattern[0] === '*') {
     report.hint = `a regular expression, not a glob: "${r.pattern}" is probably meant as "${globHint(r.pattern)}"`;
+  }
+  if (error.message.startsWith('character code point value')) {
+    report.hint = 'nginx compiles regexes without UTF mode: begin the pattern with (*UTF) to match characters above \\xff';
   }
   ctx.report(report);
   return false;
