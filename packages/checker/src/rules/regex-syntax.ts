@@ -3,20 +3,10 @@ import { pcreCaptureCount, pcreSyntaxError } from '../regex/pcre-syntax.js';
 import { defineRule, type Report, type RuleContext } from '../rule.js';
 import { contextFamily, type Entry } from '../walk.js';
 
-const NAMES = [
-  'location',
-  'server_name',
-  'rewrite',
-  'if',
-  'proxy_redirect',
-  'proxy_cookie_domain',
-  'proxy_cookie_path',
-  'proxy_cookie_flags',
-  'valid_referers',
-  'gzip_disable',
-  'fastcgi_split_path_info',
-  'map',
-];
+const NAMES = ['location', 'server_name', 'rewrite', 'if', 'proxy_redirect', 'proxy_cookie_domain', 'proxy_cookie_path', 'proxy_cookie_flags', 'valid_referers', 'gzip_disable', 'fastcgi_split_path_info', 'map'];
+
+/** A lone "~", with no regex after it: ngx_http_core_server_name's and ngx_http_add_regex_referer's messages. */
+const EMPTY_REGEX: Record<string, string> = { server_name: 'empty regex in server name "~"', valid_referers: 'empty regex in "~"' };
 
 /**
  * nginx compiles each regular expression of http {} and stream {} with PCRE2 as it reads the
@@ -43,8 +33,8 @@ mailconf finds these as PCRE2 10.42 does (the version nginx 1.22 uses in Debian)
 extended mode (\`(?x)\`) and constructs of newer PCRE2 releases are left to nginx.
 
 Two more checks of the same statements: \`fastcgi_split_path_info\` needs exactly two captures
-(the script name and the path info: \`^(.+\\.php)(/.*)$\`), and \`valid_referers\` a regex after
-its \`~\`.`,
+(the script name and the path info: \`^(.+\\.php)(/.*)$\`), and \`server_name\` and \`valid_referers\` a
+regex after a \`~\`.`,
   },
   stage: 'value',
   names: NAMES,
@@ -61,14 +51,8 @@ its \`~\`.`,
       }
       return;
     }
-    if (d.name === 'server_name') {
-      // ngx_http_core_server_name: a lone "~" has no regex after it.
-      for (let i = 0; i < d.argCount; i++) if (d.argValue(i) === '~') return ctx.report({ entry, message: 'empty regex in server name "~"', range: d.args[i]!.range });
-    }
-    if (d.name === 'valid_referers') {
-      // ngx_http_add_regex_referer: a lone "~" has no regex after it.
-      for (let i = 0; i < d.argCount; i++) if (d.argValue(i) === '~') return ctx.report({ entry, message: 'empty regex in "~"', range: d.args[i]!.range });
-    }
+    const empty = EMPTY_REGEX[d.name];
+    if (empty) for (let i = 0; i < d.argCount; i++) if (d.argValue(i) === '~') return ctx.report({ entry, message: empty, range: d.args[i]!.range });
     for (const r of regexesOf(d, family, ctx.version)) if (!check(entry, r, ctx)) return;
     if (d.name === 'fastcgi_split_path_info' && d.argCount === 1) {
       // The script name and the path info: exactly two captures.
@@ -85,10 +69,7 @@ function check(entry: Entry, r: CompiledRegex, ctx: RuleContext): boolean {
   const d = entry.directive;
   const at = error.offset < r.pattern.length ? ` at "${r.pattern.slice(error.offset)}"` : '';
   const word = r.arg < 0 ? d.nameWord : d.args[r.arg];
-  const report: Report = {
-    entry,
-    message: `pcre2_compile() failed: ${error.message} in "${r.pattern}"${at}`,
-  };
+  const report: Report = { entry, message: `pcre2_compile() failed: ${error.message} in "${r.pattern}"${at}` };
   if (word) report.range = word.range;
   if (error.message === 'quantifier does not follow a repeatable item' && error.offset === 0 && r.pattern[0] === '*') {
     report.hint = `a regular expression, not a glob: "${r.pattern}" is probably meant as "${globHint(r.pattern)}"`;
