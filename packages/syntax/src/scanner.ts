@@ -16,35 +16,23 @@
  */
 import { K_CLOSE, K_COMMENT, K_DQUOTE, K_OPEN, K_SEMI, K_SQUOTE, K_WORD, K_WS, materialize, type Token, type TokenStore } from './tokens.js';
 
-const SP = 32;
-const TAB = 9;
-const LF = 10;
-const CR = 13;
-const HASH = 35;
-const SEMI = 59;
-const OPEN = 123;
-const CLOSE = 125;
-const DQUOTE = 34;
-const SQUOTE = 39;
-const BACKSLASH = 92;
-const DOLLAR = 36;
+/** A table over the first 128 characters: `value` for each of `chars`, `fill` for the rest. */
+function table(fill: number, entries: [chars: string, value: number][]): Uint8Array {
+  const t = new Uint8Array(128).fill(fill);
+  for (const [chars, value] of entries) for (const c of chars) t[c.charCodeAt(0)] = value;
+  return t;
+}
 
-/** What a character starts, for the first 128 characters (every other one starts a word). */
-const START = new Uint8Array(128).fill(K_WORD);
-START[SP] = START[TAB] = START[LF] = START[CR] = K_WS;
-START[HASH] = K_COMMENT;
-START[SEMI] = K_SEMI;
-START[OPEN] = K_OPEN;
-START[CLOSE] = K_CLOSE;
-START[DQUOTE] = K_DQUOTE;
-START[SQUOTE] = K_SQUOTE;
+/** What a character starts (every character from 128 on starts a word). */
+const START = table(K_WORD, [[' \t\r\n', K_WS], ['#', K_COMMENT], [';', K_SEMI], ['{', K_OPEN], ['}', K_CLOSE], ['"', K_DQUOTE], ["'", K_SQUOTE]]);
 
 /** Characters that end a word (whitespace, `;`, `{`), and the two that need a look: `\` and `$`. */
 const WORD_STOP = 1;
 const WORD_SPECIAL = 2;
-const IN_WORD = new Uint8Array(128);
-IN_WORD[SP] = IN_WORD[TAB] = IN_WORD[LF] = IN_WORD[CR] = IN_WORD[SEMI] = IN_WORD[OPEN] = WORD_STOP;
-IN_WORD[BACKSLASH] = IN_WORD[DOLLAR] = WORD_SPECIAL;
+const IN_WORD = table(0, [[' \t\r\n;{', WORD_STOP], ['\\$', WORD_SPECIAL]]);
+
+const BACKSLASH = 92;
+const OPEN = 123;
 
 /** Splits a text into tokens. Total: every character belongs to exactly one token. */
 export function scan(text: string): TokenStore {
@@ -74,7 +62,7 @@ export function scan(text: string): TokenStore {
         p++;
         for (; p < n; p++) {
           const d = text.charCodeAt(p);
-          if (d !== SP && d !== LF && d !== TAB && d !== CR) break;
+          if (d >= 128 || START[d] !== K_WS) break;
         }
         break;
       }

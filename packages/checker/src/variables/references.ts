@@ -9,6 +9,7 @@
 import { compareVersions } from '@mailconf/schema';
 import type { Directive } from '@mailconf/syntax';
 import type { MergeModule } from '../http-phases.js';
+import { mapKeyRegex, regexesOf } from '../regex/compiled-regexes.js';
 import type { Entry, WalkResult } from '../walk.js';
 import { readIfCondition } from './if-condition.js';
 
@@ -109,6 +110,12 @@ const captures =
   (d, out) => {
     if (arg < d.argCount) for (const name of namedCaptures(d.argValue(arg))) out.defines.push({ name, arg, capture: true });
   };
+/** The named captures of the regexes the statement compiles (regex/compiled-regexes.ts says which words those are). */
+const regexCaptures =
+  (family: Family): Reader =>
+  (d, out, version) => {
+    for (const r of regexesOf(d, family, version)) for (const name of namedCaptures(r.pattern)) out.defines.push({ name, arg: r.arg, capture: true });
+  };
 /** `~regex` (a regex whose captures define variables) or a compiled word. */
 const regexOrWord =
   (arg: number): Reader =>
@@ -186,19 +193,10 @@ const HTTP: Record<string, Reader> = {
     if (d.argCount === 2) out.words.push(word(d, 1));
     else if (d.argCount === 1 && /^(https?:\/\/|\$scheme)/.test(d.argValue(0))) out.words.push(word(d, 0));
   },
-  rewrite: both(captures(0), second),
-  if: ifReader,
-  location: (d, out) => {
-    const a0 = d.argCount ? d.argValue(0) : '';
-    if (d.argCount === 2 && (a0 === '~' || a0 === '~*')) captures(1)(d, out, '');
-    else if (d.argCount === 1 && a0.startsWith('~')) {
-      const at = a0.startsWith('~*') ? 2 : 1;
-      for (const name of namedCaptures(a0.slice(at))) out.defines.push({ name, arg: 0, capture: true });
-    }
-  },
-  server_name: (d, out) => {
-    for (let i = 0; i < d.argCount; i++) if (d.argValue(i).startsWith('~')) captures(i)(d, out, '');
-  },
+  rewrite: both(regexCaptures('http'), second),
+  if: both(ifReader, regexCaptures('http')),
+  location: regexCaptures('http'),
+  server_name: regexCaptures('http'),
   proxy_redirect: replacement,
   proxy_cookie_domain: replacement,
   proxy_cookie_path: replacement,
@@ -285,7 +283,7 @@ const STREAM: Record<string, Reader> = {
   hash: first,
   log_format: HTTP.log_format!,
   access_log: HTTP.access_log!,
-  server_name: since('1.25.5', HTTP.server_name!),
+  server_name: regexCaptures('stream'),
   ssl_certificate: merged('ssl', 'ssl_certificate', [0]),
   ssl_certificate_key: merged('ssl', 'ssl_certificate_key', [0]),
 };
@@ -301,12 +299,11 @@ function replacement(d: Directive, out: References): void {
   out.words.push(word(d, 1));
 }
 
-/** `if (condition)`: a leading `$name` taken whole, a compared or tested operand, a regex's captures. */
+/** `if (condition)`: a leading `$name` taken whole, and a compared or tested operand (a regex's captures: regexCaptures). */
 function ifReader(d: Directive, out: References): void {
   const c = readIfCondition(d);
   if (c.variable) out.words.push({ ...c.variable, grammar: 'name', merge: null });
   if (c.operand) out.words.push({ ...c.operand, grammar: 'script', merge: null });
-  if (c.regex) for (const name of namedCaptures(c.regex.value)) out.defines.push({ name, arg: c.regex.arg, capture: true });
 }
 
 /**
@@ -400,8 +397,8 @@ function mapPairs(map: Entry, out: BlockReferences): void {
     if (d.argCount !== 1 || d.name === 'include') continue;
     const value = d.argValue(0);
     if (value.includes('$')) out.words.push({ entry: c, word: { arg: 0, value, offset: 0, grammar: 'script', merge: null } });
-    if (!d.name.startsWith('~')) continue;
-    for (const name of namedCaptures(d.name.slice(d.name.startsWith('~*') ? 2 : 1))) out.defines.push({ entry: c, definition: { name, arg: -1, capture: true } });
+    const regex = mapKeyRegex(d);
+    if (regex) for (const name of namedCaptures(regex.pattern)) out.defines.push({ entry: c, definition: { name, arg: -1, capture: true } });
   }
 }
 
