@@ -13,6 +13,35 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = (name) => path.join(root, 'packages', name, 'src', 'index.ts');
 
+/**
+ * How the bundle reaches Node's built-in modules, which is a tenth of a short run's start:
+ * - An ES `import` of a built-in makes Node build its ES module facade, which reads every
+ *   export, lazy getters included: `import * as fs from 'node:fs'` loads fs/promises, readline
+ *   and the stream modules behind `fs.promises` (2.4 ms). The bundle takes each built-in as
+ *   `require` would (process.getBuiltinModule), with no facade.
+ * - commander imports node:child_process (for executable subcommands, which mailconf has none
+ *   of) and node:util (to measure help text), each loading dozens of internal modules (3–4 ms).
+ *   Inside commander those two load on first call instead.
+ * Measured on an empty-file lint, side by side: 47 → 43 ms for commander's, and the facades below.
+ */
+const builtins = {
+  name: 'builtins',
+  setup(build) {
+    const lazyInCommander = {
+      'node:child_process': "export default { spawn: (...a) => builtin('node:child_process').spawn(...a) };",
+      'node:util': "export const stripVTControlCharacters = (s) => builtin('node:util').stripVTControlCharacters(s);",
+    };
+    // process.getBuiltinModule is Node >= 22.3; the banner's `require` serves older ones.
+    const builtin = "const builtin = (id) => (process.getBuiltinModule ? process.getBuiltinModule(id) : require(id));";
+    build.onResolve({ filter: /^node:/ }, (args) => {
+      if (/[\\/]commander[\\/]/.test(args.importer) && lazyInCommander[args.path]) return { path: args.path, namespace: 'lazy-builtin' };
+      return { path: args.path, namespace: 'builtin' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({ contents: `${builtin}\n${lazyInCommander[args.path]}`, loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({ contents: `${builtin}\nmodule.exports = builtin(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
+
 // Chunk names carry a content hash: clear the old ones so they do not pile up.
 fs.rmSync(path.join(root, 'packages/cli/dist/bundle'), { recursive: true, force: true });
 
@@ -30,5 +59,6 @@ await esbuild.build({
   external: ['@nginx/reference-lib', 'editorconfig', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
   alias: Object.fromEntries(['syntax', 'schema', 'checker', 'format', 'runtime', 'lsp'].map((n) => [`@mailconf/${n}`, pkg(n)])),
   banner: { js: "import { createRequire as __mailconfCreateRequire } from 'node:module'; const require = __mailconfCreateRequire(import.meta.url);" },
+  plugins: [builtins],
   logLevel: 'warning',
 });

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Node's on-disk compile cache makes every later start faster (Node >= 22.1).
-import module from 'node:module';
-import { existsSync } from 'node:fs';
+// Built-ins as `require` gives them: an ES import of node:fs would also load fs/promises,
+// readline and the streams behind its lazy `promises` export (bundle-cli.mjs says more).
+const builtin = process.getBuiltinModule ?? ((id) => import(id));
+const module = await builtin('node:module');
+const { existsSync } = await builtin('node:fs');
 
 // The language server lives long and parses the whole document after every keystroke. With
 // its young generation capped at 16 MiB (Node lets it grow to 128), that garbage is collected
@@ -13,6 +15,7 @@ if (process.argv[2] === 'lsp' && typeof process.execve === 'function' && !proces
   process.execve(process.execPath, [process.execPath, ...process.execArgv, LSP_FLAG, ...process.argv.slice(1)], process.env);
 }
 
+// Node's on-disk compile cache makes every later start faster (Node >= 22.1).
 module.enableCompileCache?.();
 
 // The single-file bundle loads much faster than the per-module build; fall back to the latter.
