@@ -249,6 +249,9 @@ const SLOTS = {
   ngx_conf_set_enum_slot: 'enum',
   ngx_conf_set_bitmask_slot: 'bitmask',
   ngx_conf_set_bufs_slot: 'bufs',
+  // A size, or a value with variables read per request (limit_rate, proxy_limit_rate, ...).
+  ngx_http_set_complex_value_size_slot: 'complex-size',
+  ngx_stream_set_complex_value_size_slot: 'complex-size',
 };
 
 function arityOf(flags, where) {

@@ -39,7 +39,7 @@ export interface Report {
   hint?: string;
   fix?: Fix;
   /** Position in nginx's reading order; defaults to the entry's. */
-  order?: number[];
+  order?: readonly number[];
 }
 
 export interface RuleContext {

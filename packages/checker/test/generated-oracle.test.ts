@@ -6,8 +6,8 @@
  * one statement in an otherwise valid server, one main plus one events statement before a
  * valid mail {} (so every value is the one judged), http and stream statements whose checks
  * come from nginx's sources, sets of shared memory zones across http and mail, http servers
- * sharing addresses, upstream buffer sizes merged into servers and locations, and regular
- * expressions where nginx compiles them.
+ * sharing addresses, upstream buffer sizes merged into servers and locations, regular
+ * expressions where nginx compiles them, and statements with two words that can each be wrong.
  * MAILCONF_SEED=<n> runs other samples (CI keeps the fixed seed).
  */
 import * as fs from 'node:fs';
@@ -295,6 +295,37 @@ const regexes = fc.tuple(regexPattern, pick(...Object.keys(REGEX_PLACES))).map((
   return ['events {}', 'http {', ...map, '    server {', '        listen 8080;', `        ${REGEX_PLACES[place]!(quoted(re), re)}`, '    }', '}', ...MAIL_OK].join('\n');
 });
 
+/**
+ * One statement with two words that can each be wrong: one nginx compiles for variables and one
+ * it reads as a value. Which error nginx prints depends on the order its handler reads them in,
+ * not on where they stand (error_page reads its codes after compiling the URI).
+ */
+const compiled = pick('$host', '$', '${host', '$nosuch', 'x', '$1x', '${}');
+const twoWordForms: [form: string, values: string[]][] = [
+  ['error_page % "/@";', ['404', '200', '499', 'x', '404 =x', '404 =', '404 =302', '200 =302', '=200']],
+  ['return % "@";', ['200', '2000', 'x', '301', '-1']],
+  ['add_header X "@" %;', ['always', 'foo', 'Always']],
+  ['add_trailer X "@" %;', ['always', 'never']],
+  ['try_files "/@" %;', ['=404', '=abc', '=1000', '/index.html', '=']],
+  ['index "@" %;', ['""', 'index.html', '/abs.html']],
+  ['index % "@";', ['""', '/abs.html']],
+  ['rewrite ^/(.*)$ "/@" %;', ['last', 'bogus', 'break']],
+  ['access_log "/tmp/@.log" %;', ['combined', 'nosuch', 'combined buffer=4k', 'combined gzip', 'combined flush=1s', 'combined if=@']],
+  ['set $% "@";', ['v1', 'host', 'args', '1x', '']],
+  ['root /srv/@; root %;', ['/a', '/b']],
+  ['location /l { alias /srv/@; root %; }', ['/a']],
+  ['proxy_set_header % "@";', ['X-A', '""']],
+  ['if ($uri % "@") { return 204; }', ['=', '~', '!~*', '==', '-f']],
+  ['limit_rate @; limit_rate %;', ['1k', 'x']],
+];
+const twoMistakes = fc
+  .tuple(fc.integer({ min: 0, max: twoWordForms.length - 1 }), fc.nat(), compiled, compiled)
+  .map(([k, v, a, b]) => {
+    const [form, values] = twoWordForms[k]!;
+    const statement = form.replace('%', values[v % values.length]!).replace(/@/g, () => a).replace('$@', b);
+    return ['events {}', 'http {', '    server {', '        listen 8080;', `        ${statement}`, '    }', '}', ...MAIL_OK].join('\n');
+  });
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-gen-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -340,6 +371,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'http and stream upstream blocks and the proxy_pass that name them', name: 'upstreams', arbitrary: upstreamSets, rejected: [50, 280] },
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
   { title: 'regular expressions where nginx compiles them', name: 'regexes', arbitrary: regexes, rejected: [50, 280] },
+  { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

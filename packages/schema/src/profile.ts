@@ -27,7 +27,7 @@ export interface CommandRecord {
   body?: ContextId | 'raw';
   bodyIn?: Partial<Record<ContextId, ContextId | 'raw'>>;
   /** The standard value reader (ngx_conf_set_*_slot) the directive uses, if any. */
-  slot?: 'flag' | 'num' | 'size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask' | 'bufs';
+  slot?: 'flag' | 'num' | 'size' | 'complex-size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask' | 'bufs';
   /** The words an enum or bitmask reader accepts, from the module's table. */
   values?: string[];
   /** A bitmask's masks per word, as written (`A|B`). */
@@ -204,6 +204,8 @@ function slotValue(record: CommandRecord): ValueType | null {
     }
     case 'size':
       return { type: 'size' };
+    case 'complex-size':
+      return { type: 'size', variables: true };
     case 'off':
       return { type: 'offset' };
     case 'msec':

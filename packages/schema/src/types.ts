@@ -33,7 +33,8 @@ export type Arity =
 /** The value syntax of a directive's arguments (config-language.md §10). */
 export type ValueType =
   | { type: 'time'; unit: 'ms' | 's' }
-  | { type: 'size' }
+  /** `variables`: a value with variables is read per request, one without when the configuration is (ngx_http_set_complex_value_size_slot). */
+  | { type: 'size'; variables?: boolean }
   | { type: 'offset' }
   /** Digits only; `min`/`max` when the module bounds it (ngx_conf_check_num_bounds, e.g. gzip_comp_level 1..9). */
   | { type: 'number'; min?: number; max?: number }

@@ -75,6 +75,7 @@ describe('extract-commands', () => {
 
   it('records which standard value reader a directive uses, and only those', () => {
     expect(byName('demo_timeout')!.slot).toBe('msec');
+    expect(byName('demo_rate')!.slot).toBe('complex-size');
     expect(byName('demo_flag')!.slot).toBeUndefined();
     expect(byName('demo_split')!.slot).toBeUndefined();
   });

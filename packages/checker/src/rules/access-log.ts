@@ -34,7 +34,7 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
     if (!d.argCount) return;
     // Per family, the formats defined so far (http has "combined" from the start).
     const formats = ctx.state(`access-log:${family}`, (): string[] => (family === 'http' ? ['combined'] : []));
-    const fail = (message: string, arg?: number) => ctx.report({ entry, message, range: arg === undefined ? undefined : d.args[arg]!.range });
+    const fail = (message: string, arg?: number, order?: readonly number[]) => ctx.report({ entry, message, range: arg === undefined ? undefined : d.args[arg]!.range, order });
     const v = (i: number) => d.argValue(i);
 
     if (d.name === 'log_format') {
@@ -82,8 +82,11 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
         if (level === null || level < 1n || level > 9n) return fail(`invalid compression level "${p.slice(5)}"`, i);
       } else if (!p.startsWith('if=')) return fail(`invalid parameter "${p}"`, i);
     }
-    if (flush && !buffer) return fail(`no buffer is defined for access_log "${path}"`, 0);
-    if (buffer && !syslog && path.includes('$')) return fail('buffered logs cannot have variables in name', 0);
-    if (buffer && syslog) fail('logs to syslog cannot be buffered', 0);
+    // Read after every word of the statement (the path's and if='s variables included), though
+    // reported on the path.
+    const afterWords = [entry.seq, 1];
+    if (flush && !buffer) return fail(`no buffer is defined for access_log "${path}"`, 0, afterWords);
+    if (buffer && !syslog && path.includes('$')) return fail('buffered logs cannot have variables in name', 0, afterWords);
+    if (buffer && syslog) fail('logs to syslog cannot be buffered', 0, afterWords);
   },
 });

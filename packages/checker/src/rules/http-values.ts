@@ -46,7 +46,7 @@ Values holding variables are read per request and not checked.`,
     const family = contextFamily(entry);
     if (family !== 'http' && !(family === 'stream' && (d.name === 'allow' || d.name === 'deny'))) return;
     if (!d.argCount) return;
-    const fail = (message: string, at?: number) => ctx.report({ entry, message, line: d.line, range: at === undefined ? d.range : d.args[at]!.range });
+    const fail = (message: string, at?: number, order?: readonly number[]) => ctx.report({ entry, message, line: d.line, range: at === undefined ? d.range : d.args[at]!.range, order });
     const arg = (i: number) => cstr(d.argValue(i));
     switch (d.name) {
       case 'if': {
@@ -104,7 +104,7 @@ Values holding variables are read per request and not checked.`,
         if (timeMs(arg(0)) === null || (d.argCount > 1 && timeSec(arg(1)) === null)) fail('"keepalive_timeout" directive invalid value');
         return;
       case 'error_page':
-        return errorPage(d, arg, fail);
+        return errorPage(d, arg, fail, entry.seq);
       case 'return': {
         const code = atoi(arg(0));
         if (code === null) {
@@ -143,8 +143,12 @@ Values holding variables are read per request and not checked.`,
   },
 });
 
-/** ngx_http_core_error_page: `code ... [=[response]] uri`. */
-function errorPage(d: Directive, arg: (i: number) => string, fail: (message: string, at?: number) => void): void {
+/**
+ * ngx_http_core_error_page: `code ... [=[response]] uri`. It reads the `=response` first, then
+ * compiles the URI (the variables rule reports its errors), then reads the codes: a code's
+ * error comes after the URI's in nginx's order, though it stands before it.
+ */
+function errorPage(d: Directive, arg: (i: number) => string, fail: (message: string, at?: number, order?: readonly number[]) => void, seq: number): void {
   const last = d.argCount - 1;
   let codes = last;
   const answer = arg(last - 1);
@@ -153,10 +157,11 @@ function errorPage(d: Directive, arg: (i: number) => string, fail: (message: str
     if (answer.length > 1 && atoi(answer.slice(1)) === null) return fail(`invalid value "${answer}"`, last - 1);
     codes = last - 1;
   }
+  const afterUri = [seq, 1];
   for (let i = 0; i < codes; i++) {
     const n = atoi(arg(i));
-    if (n === null || n === 499n) return fail(`invalid value "${arg(i)}"`, i);
-    if (n < 300n || n > 599n) return fail(`value "${arg(i)}" must be between 300 and 599`, i);
+    if (n === null || n === 499n) return fail(`invalid value "${arg(i)}"`, i, afterUri);
+    if (n < 300n || n > 599n) return fail(`value "${arg(i)}" must be between 300 and 599`, i, afterUri);
   }
 }
 

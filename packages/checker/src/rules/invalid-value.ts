@@ -85,6 +85,8 @@ module as its standard reader, ngx_conf_set_*_slot, says):
         return;
       }
       case 'size': {
+        // A value with "$" is compiled instead (the variables rule reads it); nginx reads the size when it runs.
+        if (v.variables && arg(d, 0).includes('$')) return;
         if (size(arg(d, 0)) === null) ctx.report({ entry, message: `"${name}" directive invalid value` });
         return;
       }
