@@ -42,6 +42,20 @@ const builtins = {
   },
 };
 
+/**
+ * JSON data as `JSON.parse('...')` rather than as an object literal: V8 reads JSON text faster
+ * than it compiles and runs a literal of the same size (the command tables are 200 KB).
+ */
+const jsonParsed = {
+  name: 'json-parsed',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, (args) => {
+      const text = JSON.stringify(JSON.parse(fs.readFileSync(args.path, 'utf8')));
+      return { contents: `export default JSON.parse(${JSON.stringify(text)});`, loader: 'js' };
+    });
+  },
+};
+
 // Chunk names carry a content hash: clear the old ones so they do not pile up.
 fs.rmSync(path.join(root, 'packages/cli/dist/bundle'), { recursive: true, force: true });
 
@@ -59,6 +73,6 @@ await esbuild.build({
   external: ['@nginx/reference-lib', 'editorconfig', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
   alias: Object.fromEntries(['syntax', 'schema', 'checker', 'format', 'runtime', 'lsp'].map((n) => [`@mailconf/${n}`, pkg(n)])),
   banner: { js: "import { createRequire as __mailconfCreateRequire } from 'node:module'; const require = __mailconfCreateRequire(import.meta.url);" },
-  plugins: [builtins],
+  plugins: [builtins, jsonParsed],
   logLevel: 'warning',
 });
