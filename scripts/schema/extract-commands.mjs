@@ -252,6 +252,13 @@ const SLOTS = {
   // A size, or a value with variables read per request (limit_rate, proxy_limit_rate, ...).
   ngx_http_set_complex_value_size_slot: 'complex-size',
   ngx_stream_set_complex_value_size_slot: 'complex-size',
+  // Readers of one kind of value each, with checks of their own (the checker's slot-readers.ts).
+  ngx_conf_set_access_slot: 'access',
+  ngx_conf_set_path_slot: 'path',
+  ngx_http_file_cache_valid_set_slot: 'cache-valid',
+  ngx_http_upstream_param_set_slot: 'param',
+  ngx_http_upstream_bind_set_slot: 'bind',
+  ngx_http_types_slot: 'types',
 };
 
 function arityOf(flags, where) {

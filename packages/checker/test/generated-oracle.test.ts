@@ -114,6 +114,13 @@ const httpItem = pick(
   'proxy_buffers 8 4k;', 'proxy_buffers 0 4k;', 'gzip_buffers 16 0;', 'output_buffers 1 1x;', 'keepalive_timeout 60 1ms;', 'keepalive_timeout 1d 1y;',
   'limit_req zone=one;', 'limit_req zone=one burst=0;', 'limit_req zone=one nodelay delay=2;', 'limit_req zone=nope;', 'limit_req burst=1;', 'limit_conn addr 0;', 'limit_conn addr 10;', 'limit_conn one 10;', 'limit_conn addr 65536;',
   'proxy_cache pages;', 'fastcgi_cache pages;', 'proxy_cache $host;', 'proxy_cache off;', 'proxy_cache addr;',
+  // nginx's other shared readers: permissions, cache validity, upstream parameters, bind addresses, MIME types
+  'proxy_store_access user:rw group:r;', 'proxy_store_access 0644;', 'dav_access user:RW;', 'dav_access all:r user:rw;', 'fastcgi_store_access user:;',
+  'proxy_cache_valid 200 10m;', 'proxy_cache_valid 404 1min;', 'proxy_cache_valid 2xx 1m;', 'proxy_cache_valid any 0;', 'proxy_cache_valid 10m 200;', 'proxy_cache_valid 99 1m;', 'proxy_cache_valid 200 1ms;',
+  'fastcgi_param HTTPS $https if_not_empty;', 'fastcgi_param HTTPS on IF_NOT_EMPTY;', 'uwsgi_param X 1 if_not_emtpy;',
+  'proxy_bind 10.0.0.1;', 'proxy_bind localhost;', 'proxy_bind 10.0.0.1:0;', 'proxy_bind [::1]:80;', 'proxy_bind [::1];', 'proxy_bind ::1;', 'proxy_bind 10.0.0.1 transparant;', 'proxy_bind off transparent;', 'proxy_bind 255.255.255.255;', 'proxy_bind 1.2.3.4:65536;',
+  'gzip_types text/html;', 'gzip_types text/css text/css;', 'gzip_types *; gzip_types text/html;', 'ssi_types TEXT/HTML;',
+  'client_body_temp_path /tmp/mailconf-gen-b 1 2;', 'proxy_temp_path /tmp/mailconf-gen-p 0;', 'fastcgi_temp_path /tmp/mailconf-gen-f 5 5 1;', 'uwsgi_temp_path /tmp/mailconf-gen-u levels=1:2;', 'scgi_temp_path /tmp/mailconf-gen-s 3 3 3;',
 );
 const streamItem = pick(
   'proxy_downstream_buffer 16k;', 'proxy_upstream_buffer 16x;', 'proxy_ssl_protocols TLSv1.2 tlsv1.2;', 'proxy_ssl_protocols SSLv4;', 'limit_conn_log_level warn;', 'limit_conn_log_level loud;',

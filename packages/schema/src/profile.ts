@@ -27,7 +27,7 @@ export interface CommandRecord {
   body?: ContextId | 'raw';
   bodyIn?: Partial<Record<ContextId, ContextId | 'raw'>>;
   /** The standard value reader (ngx_conf_set_*_slot) the directive uses, if any. */
-  slot?: 'flag' | 'num' | 'size' | 'complex-size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask' | 'bufs';
+  slot?: 'flag' | 'num' | 'size' | 'complex-size' | 'off' | 'msec' | 'sec' | 'str' | 'enum' | 'bitmask' | 'bufs' | 'access' | 'path' | 'cache-valid' | 'param' | 'bind' | 'types';
   /** The words an enum or bitmask reader accepts, from the module's table. */
   values?: string[];
   /** A bitmask's masks per word, as written (`A|B`). */
@@ -181,13 +181,16 @@ function specOf(record: CommandRecord, version: string): DirectiveSpec {
     const value = slotValue(record);
     if (value) spec.value = value;
     // Every standard reader refuses a second value in the same block ("is duplicate"), but
-    // the bitmask one, which adds the words to those already set.
-    spec.repeat = record.slot === 'bitmask' ? 'or' : 'error';
+    // the bitmask one, which adds the words to those already set, and those that add to a list.
+    spec.repeat = record.slot === 'bitmask' ? 'or' : APPENDING_SLOTS.has(record.slot) ? 'append' : 'error';
   }
   if (record.once) spec.repeat = 'error';
   if (record.deprecated) spec.replacedBy = record.deprecated.new;
   return spec;
 }
+
+/** Readers that add each statement's values to a list: repeating them is how a list is written. */
+const APPENDING_SLOTS = new Set(['cache-valid', 'param', 'types']);
 
 /**
  * What nginx's standard value readers (ngx_conf_set_*_slot, recorded per directive by the
@@ -219,6 +222,13 @@ function slotValue(record: CommandRecord): ValueType | null {
       return record.values ? { type: 'bitmask', values: record.values, flags: (record.masks ?? []).map((m) => m.split('|').map((f) => f.trim())) } : null;
     case 'bufs':
       return { type: 'bufs' };
+    case 'access':
+    case 'path':
+    case 'cache-valid':
+    case 'param':
+    case 'bind':
+    case 'types':
+      return { type: 'reader', reader: record.slot };
     default:
       return null;
   }

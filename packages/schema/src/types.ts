@@ -49,6 +49,12 @@ export type ValueType =
   | { type: 'bitmask'; values: string[]; flags?: string[][] }
   /** A number of buffers and their size (`proxy_buffers 8 4k`): neither may be 0. */
   | { type: 'bufs' }
+  /**
+   * A value one of nginx's other shared readers reads: file permissions (`user:rw group:r`),
+   * a temporary directory and its levels, cache validity (`200 302 10m`), an upstream
+   * parameter (`fastcgi_param NAME value [if_not_empty]`), a local address to bind, MIME types.
+   */
+  | { type: 'reader'; reader: 'access' | 'path' | 'cache-valid' | 'param' | 'bind' | 'types' }
   | { type: 'string' }
   | { type: 'path' }
   /** Checked by a dedicated rule in the checker (listen, resolver, auth_http, ...). */

@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 import { atoi, flag, offset, size, timeMs, timeSec } from '../values.js';
 import type { Directive } from '@mailconf/syntax';
+import { accessProblem, bindProblem, cacheValidProblem, defaultMimeType, mimeTypeRepeats, paramProblem, pathProblem, type MimeTypes, type ReaderProblem } from '../slot-readers.js';
 import type { Entry } from '../walk.js';
 
 /**
@@ -11,7 +12,7 @@ import type { Entry } from '../walk.js';
 export default defineRule({
   meta: {
     id: 'invalid-value',
-    description: 'A value nginx cannot read: flag, keyword, number, size or time',
+    description: 'A value nginx cannot read: flag, keyword, number, size, time, permissions, levels, cache validity, bind address',
     kind: 'nginx',
     severity: 'error',
     nginxChecks: ['A7', 'A8', 'A9', 'A10', 'A11', 'A12', 'E8', 'E9'],
@@ -25,7 +26,17 @@ module as its standard reader, ngx_conf_set_*_slot, says):
 - sizes: digits with an optional \`k\` or \`m\` (\`proxy_buffer 16k\`); no \`g\`, no \`kb\`;
 - buffers: a number and a size, neither 0 (\`proxy_buffers 8 4k\`);
 - times: groups such as \`1h30m\`, units \`y M w d h m s ms\` in decreasing order; directives kept in
-  milliseconds refuse \`y\` and \`M\`, those kept in seconds refuse \`ms\`.`,
+  milliseconds refuse \`y\` and \`M\`, those kept in seconds refuse \`ms\`;
+- sizes that may hold variables (\`limit_rate\`, \`proxy_limit_rate\`): without a \`$\`, read as a size;
+- permissions (\`proxy_store_access\`, \`dav_access\`): \`user:\`, \`group:\` or \`all:\` then \`rw\` or \`r\`;
+- temporary directories (\`proxy_temp_path DIR 1 2\`): levels are numbers above 0, adding up to 10 at most
+  (not \`levels=1:2\`, which is \`*_cache_path\`'s syntax);
+- cache validity (\`proxy_cache_valid 200 302 10m\`): the time last (no \`ms\`), codes from 100 to 599 or \`any\`;
+- upstream parameters (\`fastcgi_param NAME VALUE if_not_empty\`): the third word exactly \`if_not_empty\`;
+- local addresses (\`proxy_bind\`): an IP address with an optional port, \`[IPv6]:port\` (\`[IPv6]\` alone from
+  1.27.3), or variables; then only \`transparent\`;
+- MIME types (\`gzip_types\`, \`ssi_types\`, ...): a type named twice in one block, or the module's first
+  default type (\`text/html\`; \`text/xml\` for \`xslt_types\`), which is always in, only warns.`,
   },
   stage: 'value',
   appliesTo: (spec) => !!spec?.value,
@@ -56,7 +67,7 @@ module as its standard reader, ngx_conf_set_*_slot, says):
       case 'bitmask': {
         // What is set so far in this block: the words' mask flags (the words themselves when
         // the flags are not known). A word whose flag is already set only warns, as nginx does.
-        const seen = bitmaskSeen(entry, ctx.state('invalid-value:bitmask', newBitmaskState));
+        const seen = perBlock(entry, ctx.state('invalid-value:bitmask', newBlockState<Set<string>>), newSet);
         for (let i = 0; i < d.argCount; i++) {
           const a = arg(d, i);
           const k = v.values.findIndex((x) => x.toLowerCase() === a.toLowerCase());
@@ -114,26 +125,60 @@ module as its standard reader, ngx_conf_set_*_slot, says):
         }
         return;
       }
+      case 'reader': {
+        const words: string[] = [];
+        for (let i = 0; i < d.argCount; i++) words.push(arg(d, i));
+        if (v.reader === 'types') {
+          const types = perBlock(entry, ctx.state('invalid-value:types', newBlockState<MimeTypes>), (n) => ({ any: false, seen: new Set([defaultMimeType(n)]) }));
+          for (const p of mimeTypeRepeats(words, types)) ctx.report({ entry, message: p.message, nginxLevel: 'warn', range: d.args[p.arg!]!.range, line: d.line });
+          return;
+        }
+        const p = readerProblem(v.reader, name, words, ctx.version);
+        if (p) ctx.report({ entry, message: p.message, range: p.arg === undefined ? undefined : d.args[p.arg]!.range, line: d.line });
+        return;
+      }
       default:
         return;
     }
   },
 });
 
-/** Words already set by earlier directives of the same name at the same level (they OR together). */
-function bitmaskSeen(entry: Entry, state: Map<Entry | null, Map<string, Set<string>>>): Set<string> {
+function readerProblem(reader: 'access' | 'path' | 'cache-valid' | 'param' | 'bind', name: string, words: string[], version: string): ReaderProblem | null {
+  switch (reader) {
+    case 'access':
+      return accessProblem(words);
+    case 'path':
+      return pathProblem(name, words);
+    case 'cache-valid':
+      return cacheValidProblem(words);
+    case 'param':
+      return paramProblem(words);
+    case 'bind':
+      return bindProblem(words, version);
+  }
+}
+
+function newBlockState<T>(): Map<Entry | null, Map<string, T>> {
+  return new Map();
+}
+
+/**
+ * What earlier directives of the same name have set at the same level: the words of a bitmask
+ * (they OR together), the MIME types of a *_types list.
+ */
+function perBlock<T>(entry: Entry, state: Map<Entry | null, Map<string, T>>, init: (name: string) => T): T {
   let level = state.get(entry.parent);
   if (!level) state.set(entry.parent, (level = new Map()));
-  let set = level.get(entry.directive.name);
-  if (!set) level.set(entry.directive.name, (set = new Set()));
-  return set;
+  const name = entry.directive.name;
+  let value = level.get(name);
+  if (value === undefined) level.set(name, (value = init(name)));
+  return value;
 }
+
+const newSet = (): Set<string> => new Set();
 
 /** A value as nginx's C code sees it (cut at a NUL). Module-level: no closure per statement. */
 function arg(d: Directive, i: number): string {
   return cstr(d.argValue(i));
 }
 
-function newBitmaskState(): Map<Entry | null, Map<string, Set<string>>> {
-  return new Map();
-}
