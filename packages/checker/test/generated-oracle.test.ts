@@ -333,6 +333,34 @@ const twoMistakes = fc
     return ['events {}', 'http {', '    server {', '        listen 8080;', `        ${statement}`, '    }', '}', ...MAIL_OK].join('\n');
   });
 
+/**
+ * ssl_conf_command pairs in mail {} and in servers with and without TLS: the commands OpenSSL
+ * takes and refuses (names in any case, typos, protocol and option words, suite names).
+ */
+const tlsCommand = fc.oneof(
+  fc.tuple(pick('MinProtocol', 'maxprotocol', 'MaxProtcol', 'Protocol'), pick('TLSv1.2', 'TLSv1.3', 'TLS1.2', 'None', 'SSLv3', 'DTLSv1', 'tlsv1.2', '-ALL,TLSv1.3', '+TLSv1.2,', 'TLSv1.4')),
+  fc.tuple(pick('Options', 'options'), pick('PrioritizeChaCha', '-SessionTicket,+ServerPreference', 'PrioritiseChaCha', '-SessionTicket, ServerPreference', 'Bogus', '', 'KTLS', 'NoTicket')),
+  fc.tuple(pick('Ciphersuites', 'CipherSuites'), pick('TLS_AES_256_GCM_SHA384', 'TLS_AES_128_GCM_SHA256:TLS_CHACHA20_POLY1305_SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'TLS_AES_128_GCM_SHA256:', 'AES256', '', 'AES256:TLS_AES_128_GCM_SHA256', ':')),
+  // Group names and numbers are left to nginx: only values OpenSSL takes here.
+  pick<[string, string]>(['Foo', 'on'], ['Groups', 'X25519:P-256'], ['SessionTicket', 'on'], ['NumTickets', '2'], ['RecordPadding', '512']),
+).map(([name, value]) => `ssl_conf_command ${name} ${quoted(value)};`);
+const tlsCommands = fc
+  .tuple(fc.array(tlsCommand, { maxLength: 2 }), fc.array(tlsCommand, { maxLength: 2 }), pick('listen 10993 ssl;', 'listen 10587; starttls on;', 'listen 10143;'), fc.array(tlsCommand, { maxLength: 1 }))
+  .map(([atMail, inServer, listen, second]) =>
+    [
+      'events {}',
+      'mail {',
+      '    auth_http 127.0.0.1:9000/auth;',
+      '    ssl_certificate /etc/ssl/mail.pem;',
+      '    ssl_certificate_key /etc/ssl/mail.key;',
+      ...atMail.map((c) => `    ${c}`),
+      `    server { ${listen} protocol imap; ${inServer.join(' ')} }`,
+      `    server { listen 10995 ssl; protocol pop3; ${second.join(' ')} }`,
+      '}',
+      '',
+    ].join('\n'),
+  );
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-gen-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -379,6 +407,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
   { title: 'regular expressions where nginx compiles them', name: 'regexes', arbitrary: regexes, rejected: [50, 280] },
   { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },
+  { title: 'ssl_conf_command pairs in mail servers with and without TLS', name: 'tls-commands', arbitrary: tlsCommands, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

@@ -38,6 +38,7 @@ import mainValues from './main-values.js';
 import serverWithoutListen from './server-without-listen.js';
 import unknownMailProtocol from './unknown-mail-protocol.js';
 import sslCertificateRequired from './ssl-certificate-required.js';
+import sslConfCommand from './ssl-conf-command.js';
 import missingFile from './missing-file.js';
 import authHttpRequired from './auth-http-required.js';
 import missingEvents from './missing-events.js';
@@ -100,6 +101,7 @@ export const rules: readonly Rule[] = [
   serverWithoutListen,
   unknownMailProtocol,
   sslCertificateRequired,
+  sslConfCommand,
   missingFile,
   authHttpRequired,
   missingEvents,

@@ -1,0 +1,61 @@
+import { defineRule } from '../rule.js';
+import type { ServerModel } from '../model.js';
+import type { RuleContext } from '../rule.js';
+import { sslConfCommandError } from '../tls/ssl-conf-command.js';
+import type { Entry } from '../walk.js';
+import { postParseOrder, serverEntry, statementRange } from './server-checks-util.js';
+
+/**
+ * ssl_conf_command in mail: nginx hands each pair to OpenSSL when it sets up a server's TLS,
+ * after `mail {}` is read, and fails on the first OpenSSL refuses.
+ */
+export default defineRule({
+  meta: {
+    id: 'ssl-conf-command',
+    description: 'An ssl_conf_command that OpenSSL refuses (unknown command, protocol or option word, cipher-suite name)',
+    kind: 'nginx',
+    severity: 'error',
+    nginxChecks: [],
+    docs: `\`ssl_conf_command NAME VALUE\` passes a setting straight to OpenSSL (SSL_CONF_cmd) when nginx sets up
+a server's TLS: in every server that speaks TLS (\`listen ... ssl\`, \`starttls\`), with the commands
+of the server or, when it has none, of \`mail {}\`. OpenSSL refuses, and \`nginx -t\` fails with no line:
+- a command it does not know (names are OpenSSL's file names, in any case: \`Ciphersuites\`,
+  \`MinProtocol\`, \`Options\`, \`Groups\`, ...);
+- \`MinProtocol\`/\`MaxProtocol\` other than \`None\`, \`SSLv3\`, \`TLSv1\`, \`TLSv1.1\`, \`TLSv1.2\`, \`TLSv1.3\`
+  (\`TLS1.2\` is refused);
+- a \`Protocol\` or \`Options\` word it does not know (\`Options -SessionTicket,PrioritizeChaCha\`);
+- \`Ciphersuites\` with a TLS 1.2 suite name: TLS 1.3 suites are named \`TLS_AES_256_GCM_SHA384\`,
+  \`TLS_CHACHA20_POLY1305_SHA256\`, ...; \`ECDHE-RSA-AES128-GCM-SHA256\` belongs in \`ssl_ciphers\`.
+
+The message is OpenSSL 3.0's. Group names and files are left to nginx: they depend on the build.`,
+  },
+  config(ctx) {
+    const servers = ctx.model.servers;
+    // Indexed: runs per server (see engine.ts on for...of).
+    for (let si = 0; si < servers.length; si++) {
+      const server = servers[si]!;
+      if (!server.sslMode || !server.listens.length) continue;
+      const setting = server.settings.ssl_conf_command;
+      const pairs = setting.value;
+      for (let k = 0; k < pairs.length; k++) {
+        const [name, value] = pairs[k]!;
+        const message = sslConfCommandError(name, value);
+        if (!message) continue;
+        const statement = commandStatements(ctx, server, setting.origin)[k];
+        ctx.report({
+          message,
+          ...(statement ? { file: statement.file, line: statement.directive.line, range: statementRange(statement.directive) } : {}),
+          // ngx_mail_ssl_merge_conf applies the commands last, after certificates and the rest.
+          order: postParseOrder(ctx, 'ssl', server, 9),
+        });
+        break;
+      }
+    }
+  },
+});
+
+/** The ssl_conf_command statements a server's value came from, in order (its own, or mail {}'s). */
+function commandStatements(ctx: RuleContext, server: ServerModel, origin: string): Entry[] {
+  const level = origin === 'server' ? serverEntry(ctx, server) : ctx.walk.roots.find((e) => e.directive === ctx.model.mail);
+  return (level?.children ?? []).filter((c) => c.directive.name === 'ssl_conf_command' && !ctx.invalid.has(c));
+}
