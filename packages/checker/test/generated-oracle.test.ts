@@ -344,7 +344,7 @@ const tlsCommand = fc.oneof(
   // Group names and numbers are left to nginx: only values OpenSSL takes here.
   pick<[string, string]>(['Foo', 'on'], ['Groups', 'X25519:P-256'], ['SessionTicket', 'on'], ['NumTickets', '2'], ['RecordPadding', '512']),
 ).map(([name, value]) => `ssl_conf_command ${name} ${quoted(value)};`);
-const tlsCommands = fc
+const mailTlsCommands = fc
   .tuple(fc.array(tlsCommand, { maxLength: 2 }), fc.array(tlsCommand, { maxLength: 2 }), pick('listen 10993 ssl;', 'listen 10587; starttls on;', 'listen 10143;'), fc.array(tlsCommand, { maxLength: 1 }))
   .map(([atMail, inServer, listen, second]) =>
     [
@@ -360,6 +360,21 @@ const tlsCommands = fc
       '',
     ].join('\n'),
   );
+/** The same in http, where a certificate (own or inherited) or ssl_reject_handshake sets TLS up. */
+const httpTlsCommands = fc
+  .tuple(fc.array(tlsCommand, { maxLength: 2 }), fc.boolean(), fc.array(tlsCommand, { maxLength: 2 }), pick('', 'ssl_certificate /etc/ssl/s.pem; ssl_certificate_key /etc/ssl/s.key;', 'ssl_reject_handshake on;'))
+  .map(([atHttp, httpCert, inServer, serverTls]) =>
+    [
+      'events {}',
+      'http {',
+      ...(httpCert ? ['    ssl_certificate /etc/ssl/web.pem;', '    ssl_certificate_key /etc/ssl/web.key;'] : []),
+      ...atHttp.map((c) => `    ${c}`),
+      `    server { listen 8080; ${serverTls} ${inServer.join(' ')} }`,
+      '}',
+      ...MAIL_OK,
+    ].join('\n'),
+  );
+const tlsCommands = fc.oneof(mailTlsCommands, httpTlsCommands);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-gen-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -407,7 +422,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
   { title: 'regular expressions where nginx compiles them', name: 'regexes', arbitrary: regexes, rejected: [50, 280] },
   { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },
-  { title: 'ssl_conf_command pairs in mail servers with and without TLS', name: 'tls-commands', arbitrary: tlsCommands, rejected: [50, 280] },
+  { title: 'ssl_conf_command pairs in mail and http servers with and without TLS', name: 'tls-commands', arbitrary: tlsCommands, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

@@ -1,3 +1,6 @@
+import { compareVersions } from '@mailconf/schema';
+import { mergeOrder } from '../http-phases.js';
+import { cstr } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
 import type { RuleContext } from '../rule.js';
@@ -6,8 +9,8 @@ import type { Entry } from '../walk.js';
 import { postParseOrder, serverEntry, statementRange } from './server-checks-util.js';
 
 /**
- * ssl_conf_command in mail: nginx hands each pair to OpenSSL when it sets up a server's TLS,
- * after `mail {}` is read, and fails on the first OpenSSL refuses.
+ * ssl_conf_command in mail and http: nginx hands each pair to OpenSSL when it sets up a
+ * server's TLS, after the block is read, and fails on the first OpenSSL refuses.
  */
 export default defineRule({
   meta: {
@@ -17,8 +20,10 @@ export default defineRule({
     severity: 'error',
     nginxChecks: [],
     docs: `\`ssl_conf_command NAME VALUE\` passes a setting straight to OpenSSL (SSL_CONF_cmd) when nginx sets up
-a server's TLS: in every server that speaks TLS (\`listen ... ssl\`, \`starttls\`), with the commands
-of the server or, when it has none, of \`mail {}\`. OpenSSL refuses, and \`nginx -t\` fails with no line:
+a server's TLS, with the commands of the server or, when it has none, of \`mail {}\` or \`http {}\`: in
+mail, every server that speaks TLS (\`listen ... ssl\`, \`starttls\`); in http, every server with a
+certificate (its own or http's), \`ssl_reject_handshake on\` or (up to 1.25.0) \`ssl on\`. OpenSSL
+refuses, and \`nginx -t\` fails with no line:
 - a command it does not know (names are OpenSSL's file names, in any case: \`Ciphersuites\`,
   \`MinProtocol\`, \`Options\`, \`Groups\`, ...);
 - \`MinProtocol\`/\`MaxProtocol\` other than \`None\`, \`SSLv3\`, \`TLSv1\`, \`TLSv1.1\`, \`TLSv1.2\`, \`TLSv1.3\`
@@ -51,8 +56,35 @@ The message is OpenSSL 3.0's. Group names and files are left to nginx: they depe
         break;
       }
     }
+    httpServers(ctx);
   },
 });
+
+/** ngx_http_ssl_merge_srv_conf: the commands run last, for each server whose TLS it sets up. */
+function httpServers(ctx: RuleContext): void {
+  const own = (block: Entry, name: string) => block.children.filter((c) => c.directive.name === name && !ctx.invalid.has(c));
+  // A statement of http {} that several servers inherit is reported once, for the first of them.
+  const reported = new Set<Entry>();
+  for (const http of ctx.walk.roots) {
+    if (http.directive.name !== 'http' || http.context !== 'main' || !http.directive.block) continue;
+    for (const server of http.children) {
+      if (server.directive.name !== 'server' || !server.directive.block) continue;
+      const pick = (name: string) => (own(server, name).length ? own(server, name) : own(http, name));
+      const on = (name: string) => pick(name).at(-1)?.directive.argValue(0).toLowerCase() === 'on';
+      const tls = pick('ssl_certificate').length > 0 || on('ssl_reject_handshake') || (compareVersions(ctx.version, '1.25.1') < 0 && on('ssl'));
+      if (!tls) continue;
+      for (const c of pick('ssl_conf_command')) {
+        if (c.directive.argCount !== 2) continue;
+        const message = sslConfCommandError(cstr(c.directive.argValue(0)), cstr(c.directive.argValue(1)));
+        if (!message) continue;
+        // After the certificate checks of the same merge (http-ssl-keys).
+        if (!reported.has(c)) ctx.report({ entry: c, message, order: mergeOrder(http, 'ssl', server.seq, 1) });
+        reported.add(c);
+        break;
+      }
+    }
+  }
+}
 
 /** The ssl_conf_command statements a server's value came from, in order (its own, or mail {}'s). */
 function commandStatements(ctx: RuleContext, server: ServerModel, origin: string): Entry[] {
