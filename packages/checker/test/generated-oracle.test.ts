@@ -362,14 +362,20 @@ const mailTlsCommands = fc
   );
 /** The same in http, where a certificate (own or inherited) or ssl_reject_handshake sets TLS up. */
 const httpTlsCommands = fc
-  .tuple(fc.array(tlsCommand, { maxLength: 2 }), fc.boolean(), fc.array(tlsCommand, { maxLength: 2 }), pick('', 'ssl_certificate /etc/ssl/s.pem; ssl_certificate_key /etc/ssl/s.key;', 'ssl_reject_handshake on;'))
-  .map(([atHttp, httpCert, inServer, serverTls]) =>
+  .tuple(
+    fc.array(tlsCommand, { maxLength: 2 }),
+    fc.boolean(),
+    fc.array(tlsCommand, { maxLength: 2 }),
+    pick('', 'ssl_certificate /etc/ssl/s.pem; ssl_certificate_key /etc/ssl/s.key;', 'ssl_reject_handshake on;', 'ssl on;'),
+    pick('', 'ssl_verify_client on;', 'ssl_verify_client optional_no_ca;', 'ssl_verify_client OPTIONAL; ssl_client_certificate /etc/ssl/ca.pem;', 'ssl_verify_client on; ssl_trusted_certificate /etc/ssl/ca.pem;'),
+  )
+  .map(([atHttp, httpCert, inServer, serverTls, verify]) =>
     [
       'events {}',
       'http {',
       ...(httpCert ? ['    ssl_certificate /etc/ssl/web.pem;', '    ssl_certificate_key /etc/ssl/web.key;'] : []),
       ...atHttp.map((c) => `    ${c}`),
-      `    server { listen 8080; ${serverTls} ${inServer.join(' ')} }`,
+      `    server { listen 8080; ${serverTls} ${verify} ${inServer.join(' ')} }`,
       '}',
       ...MAIL_OK,
     ].join('\n'),

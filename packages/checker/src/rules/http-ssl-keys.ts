@@ -11,14 +11,15 @@ import type { Entry } from '../walk.js';
 export default defineRule({
   meta: {
     id: 'http-ssl-keys',
-    description: 'http servers: a key for every ssl_certificate, and a certificate for "ssl on"',
+    description: 'http servers: a key for every ssl_certificate, a certificate for "ssl on", the CAs for ssl_verify_client',
     kind: 'nginx',
     severity: 'error',
     docs: `In http, each \`ssl_certificate\` needs an \`ssl_certificate_key\` (the n-th key goes with the
 n-th certificate), in the server or inherited from \`http {}\`: \`no "ssl_certificate_key" is defined
 for certificate "/etc/ssl/mail.pem"\`. A server turned on with the old \`ssl on;\` (up to 1.25.0) needs
 a certificate too. nginx finds this when http {} is read, server by server. (A \`listen ... ssl\`
-without any certificate is http-listen's.)`,
+without any certificate is http-listen's.) Then, in a server with TLS, \`ssl_verify_client on|optional\` needs
+\`ssl_client_certificate\` (or, from 1.27.2, \`ssl_trusted_certificate\`), own or inherited.`,
   },
   config(ctx) {
     for (const http of ctx.walk.roots) {
@@ -40,12 +41,27 @@ without any certificate is http-listen's.)`,
           ctx.report({ entry, message, order, ...(line === undefined ? {} : { line }) });
         };
         const last = certs.at(-1);
+        const rejectHandshake = pick('ssl_reject_handshake').some((r) => r.directive.argValue(0) === 'on');
+        let failed = true;
         if (enabled) {
           // nginx names the line of the "ssl" directive.
           if (last && !keys.length) report(last, 'no "ssl_certificate_key" is defined for the "ssl" directive', ssl.directive.line);
           else if (last && keys.length < certs.length) report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}" and the "ssl" directive`, ssl.directive.line);
-          else if (!last && !pick('ssl_reject_handshake').some((r) => r.directive.argValue(0) === 'on')) report(ssl, 'no "ssl_certificate" is defined for the "ssl" directive');
+          else if (!last && !rejectHandshake) report(ssl, 'no "ssl_certificate" is defined for the "ssl" directive');
+          else failed = false;
         } else if (last && keys.length < certs.length) report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}"`);
+        else failed = false;
+        if (failed) continue;
+        // Past those, the merge sets TLS up (when there is something to set up) and reads the
+        // client verification: "on" and "optional" need the CAs to check against.
+        if (!enabled && !last && !rejectHandshake) continue;
+        const verify = pick('ssl_verify_client').at(-1)?.directive;
+        const mode = verify?.argCount === 1 ? verify.argValue(0).toLowerCase() : 'off';
+        if (mode !== 'on' && mode !== 'optional') continue;
+        const newer = compareVersions(ctx.version, '1.27.2') >= 0;
+        const has = (name: string) => pick(name).some((c) => c.directive.argCount === 1 && c.directive.argValue(0) !== '');
+        if (has('ssl_client_certificate') || (newer && has('ssl_trusted_certificate'))) continue;
+        report(pick('ssl_verify_client').at(-1)!, newer ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client' : 'no ssl_client_certificate for ssl_verify_client');
       }
     }
   },

@@ -86,8 +86,12 @@ function httpServers(ctx: RuleContext): void {
   }
 }
 
-/** The ssl_conf_command statements a server's value came from, in order (its own, or mail {}'s). */
+/**
+ * The ssl_conf_command statements a server's value came from, in order: its own, or mail {}'s
+ * (the top of the file when it is a `--context mail` or `server` fragment).
+ */
 function commandStatements(ctx: RuleContext, server: ServerModel, origin: string): Entry[] {
-  const level = origin === 'server' ? serverEntry(ctx, server) : ctx.walk.roots.find((e) => e.directive === ctx.model.mail);
-  return (level?.children ?? []).filter((c) => c.directive.name === 'ssl_conf_command' && !ctx.invalid.has(c));
+  const mail = ctx.walk.roots.find((e) => e.directive === ctx.model.mail);
+  const statements = origin === 'server' ? (serverEntry(ctx, server)?.children ?? ctx.walk.roots) : mail ? mail.children : ctx.walk.roots;
+  return statements.filter((c) => c.directive.name === 'ssl_conf_command' && !ctx.invalid.has(c));
 }

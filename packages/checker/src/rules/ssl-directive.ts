@@ -3,7 +3,7 @@ import { defineRule } from '../rule.js';
 import type { Fix } from '../diagnostic.js';
 import type { Entry } from '../walk.js';
 
-/** D7: the mail `ssl` directive is deprecated (1.15.0) and removed in 1.25.1. */
+/** D7: the `ssl` directive of mail and http is deprecated (1.15.0) and removed in 1.25.1. */
 export default defineRule({
   meta: {
     id: 'ssl-directive-deprecated',
@@ -12,15 +12,16 @@ export default defineRule({
     severity: 'warning',
     nginxChecks: ['D7'],
     fixable: true,
-    docs: `\`ssl on\` was deprecated in nginx 1.15.0 and removed in 1.25.1, where it is an unknown
-directive. Put \`ssl\` on the \`listen\` instead (\`listen 993 ssl;\`). \`--fix\` does that when the
-directive is in a server: it adds \`ssl\` to the server's listens and removes \`ssl on\`.`,
+    docs: `\`ssl on\` (in mail and in http) was deprecated in nginx 1.15.0 and removed in 1.25.1, where it is an
+unknown directive. Put \`ssl\` on the \`listen\` instead (\`listen 993 ssl;\`). \`--fix\` does that when the
+directive is in a mail server: it adds \`ssl\` to the server's listens and removes \`ssl on\` (not in http, where an address
+and its \`ssl\` are shared by every server listening on it).`,
   },
   stage: 'value',
   names: ['ssl'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'ssl' || !entry.context?.startsWith('mail') || d.argCount !== 1) return;
+    if (d.name !== 'ssl' || !(entry.context?.startsWith('mail') || entry.context?.startsWith('http')) || d.argCount !== 1) return;
     if (atLeast(ctx.version, '1.25.1')) return;
     const fix = d.argValue(0).toLowerCase() === 'on' ? listenSslFix(entry, ctx.set.files.get(entry.file)?.source ?? '') : null;
     ctx.report({
@@ -34,6 +35,8 @@ directive is in a server: it adds \`ssl\` to the server's listens and removes \`
 
 function listenSslFix(entry: Entry, source: string): Fix | null {
   const server = entry.parent;
+  // Only in mail: an http address is shared by every server that listens on it, so "ssl" on one
+  // server's listen would change the others.
   if (!server || entry.context !== 'mail:server') return null;
   const listens = server.children.filter((c) => c.directive.name === 'listen' && c.file === entry.file);
   if (!listens.length) return null;

@@ -1,10 +1,11 @@
+import { mergeOrder, type MergeModule } from '../http-phases.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, size } from '../values.js';
 import type { Entry } from '../walk.js';
 
 /** The modules whose merge checks their buffers, in the order nginx's build merges them (ngx_modules.c). */
-const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
+const MODULES: MergeModule[] = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
 /** One memory page: the default buffer size, 8 of them the default buffers. */
 const PAGE = 4096;
 
@@ -85,12 +86,12 @@ at the \`}\` of \`http {}\`; values set in \`http {}\` only are checked where a 
   config(ctx) {
     for (const http of ctx.walk.roots) {
       if (http.directive.name !== 'http' || ctx.invalid.has(http) || !http.directive.block?.close) continue;
-      MODULES.forEach((p, m) => checkModule(ctx, http, p, m));
+      for (const p of MODULES) checkModule(ctx, http, p);
     }
   },
 });
 
-function checkModule(ctx: RuleContext, http: Entry, p: string, module: number): void {
+function checkModule(ctx: RuleContext, http: Entry, p: MergeModule): void {
   const top = ownBuffers(http, p);
   if (!top) return;
   const close = http.directive.block!.close!;
@@ -103,7 +104,7 @@ function checkModule(ctx: RuleContext, http: Entry, p: string, module: number): 
     if (error) {
       if (!reported.has(error)) {
         reported.add(error);
-        ctx.report({ entry: block, message: error, file: http.file, line: close.start.line, range: close, order: [http.endSeq, module, block.seq, 0], hint: `in the ${block.directive.name} block on line ${block.directive.line}` });
+        ctx.report({ entry: block, message: error, file: http.file, line: close.start.line, range: close, order: mergeOrder(http, p, block.seq), hint: `in the ${block.directive.name} block on line ${block.directive.line}` });
       }
       // nginx stops at the first; the blocks inside would repeat the same values
       return true;
