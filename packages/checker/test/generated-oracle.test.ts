@@ -121,6 +121,8 @@ const httpItem = pick(
   'proxy_bind 10.0.0.1;', 'proxy_bind localhost;', 'proxy_bind 10.0.0.1:0;', 'proxy_bind [::1]:80;', 'proxy_bind [::1];', 'proxy_bind ::1;', 'proxy_bind 10.0.0.1 transparant;', 'proxy_bind off transparent;', 'proxy_bind 255.255.255.255;', 'proxy_bind 1.2.3.4:65536;',
   'gzip_types text/html;', 'gzip_types text/css text/css;', 'gzip_types *; gzip_types text/html;', 'ssi_types TEXT/HTML;',
   'client_body_temp_path /tmp/mailconf-gen-b 1 2;', 'proxy_temp_path /tmp/mailconf-gen-p 0;', 'fastcgi_temp_path /tmp/mailconf-gen-f 5 5 1;', 'uwsgi_temp_path /tmp/mailconf-gen-u levels=1:2;', 'scgi_temp_path /tmp/mailconf-gen-s 3 3 3;',
+  // one directory for temporary files of two modules, with the same levels or not, or for a cache (the zones above)
+  'proxy_temp_path /tmp/mailconf-gen-shared 1;', 'fastcgi_temp_path /tmp/mailconf-gen-shared/ 1;', 'uwsgi_temp_path /tmp/mailconf-gen-shared 2;', 'scgi_temp_path /tmp/mailconf-gen-pages;',
 );
 const streamItem = pick(
   'proxy_downstream_buffer 16k;', 'proxy_upstream_buffer 16x;', 'proxy_ssl_protocols TLSv1.2 tlsv1.2;', 'proxy_ssl_protocols SSLv4;', 'limit_conn_log_level warn;', 'limit_conn_log_level loud;',

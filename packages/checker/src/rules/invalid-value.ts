@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 import { atoi, flag, offset, size, timeMs, timeSec } from '../values.js';
 import type { Directive } from '@mailconf/syntax';
+import { addPath, pathOf } from '../paths.js';
 import { accessProblem, bindProblem, cacheValidProblem, defaultMimeType, mimeTypeRepeats, paramProblem, pathProblem, type MimeTypes, type ReaderProblem } from '../slot-readers.js';
 import type { Entry } from '../walk.js';
 
@@ -30,7 +31,8 @@ module as its standard reader, ngx_conf_set_*_slot, says):
 - sizes that may hold variables (\`limit_rate\`, \`proxy_limit_rate\`): without a \`$\`, read as a size;
 - permissions (\`proxy_store_access\`, \`dav_access\`): \`user:\`, \`group:\` or \`all:\` then \`rw\` or \`r\`;
 - temporary directories (\`proxy_temp_path DIR 1 2\`): levels are numbers above 0, adding up to 10 at most
-  (not \`levels=1:2\`, which is \`*_cache_path\`'s syntax);
+  (not \`levels=1:2\`, which is \`*_cache_path\`'s syntax); two modules may share a directory only with the
+  same levels, and not a cache's (\`the same path name "..." in FILE:LINE has the different levels than\`);
 - cache validity (\`proxy_cache_valid 200 302 10m\`): the time last (no \`ms\`), codes from 100 to 599 or \`any\`;
 - upstream parameters (\`fastcgi_param NAME VALUE if_not_empty\`): the third word exactly \`if_not_empty\`;
 - local addresses (\`proxy_bind\`): an IP address with an optional port, \`[IPv6]:port\` (\`[IPv6]\` alone from
@@ -134,7 +136,12 @@ module as its standard reader, ngx_conf_set_*_slot, says):
           return;
         }
         const p = readerProblem(v.reader, name, words, ctx.version);
-        if (p) ctx.report({ entry, message: p.message, range: p.arg === undefined ? undefined : d.args[p.arg]!.range, line: d.line });
+        if (p) return ctx.report({ entry, message: p.message, range: p.arg === undefined ? undefined : d.args[p.arg]!.range, line: d.line });
+        if (v.reader === 'path') {
+          const levels = words.slice(1).map(Number);
+          const message = addPath(ctx, { ...pathOf(words[0]!), levels, owner: 'temp', file: entry.file, line: d.line });
+          if (message) ctx.report({ entry, message, range: d.args[0]!.range, line: d.line });
+        }
         return;
       }
       default:

@@ -6,6 +6,7 @@ import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, offset, size, timeMs, timeSec } from '../values.js';
 import { contextFamily, type Entry } from '../walk.js';
+import { addPath, pathOf } from '../paths.js';
 import { addZone, MIN_ZONE_SIZE, nameAndSize, zonesOf, type Zone } from '../zones.js';
 
 /** `zone=name:size` of limit_req_zone and limit_conn_zone: the name and size, or nginx's message. */
@@ -41,7 +42,9 @@ size, \`limit_req_zone\`/\`limit_conn_zone\` may bind a zone to one key only, an
 only used (\`limit_req zone=one\`, \`proxy_cache one\`, an upstream \`zone one;\` without size)
 but never given a size stops nginx after "syntax is ok" (\`zero size shared memory zone\`); a
 \`proxy_cache\` (\`fastcgi_cache\`, ...) naming a zone no matching \`*_cache_path\` declares is
-found when \`http {}\` is complete (\`"proxy_cache" zone "x" is unknown\`, at its \`}\`).
+found when \`http {}\` is complete (\`"proxy_cache" zone "x" is unknown\`, at its \`}\`). A cache's
+directory is its own: no other \`*_cache_path\` or \`*_temp_path\` may name it (\`the same path name
+"/var/cache/nginx" used in FILE:LINE and\`).
 Also the values of \`limit_req_zone\`, \`limit_req\`, \`limit_conn_zone\` and \`limit_conn\` (in
 \`http\` and \`stream\`), with nginx's messages. (\`ssl_session_cache\` values are the
 ssl-session-cache rule's, which adds its zones to the same list.)`,
@@ -152,7 +155,7 @@ ssl-session-cache rule's, which adds its zones to the same list.)`,
         return;
       }
       default:
-        return cache(entry, family, add, arg, fail, ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => []));
+        return cache(ctx, entry, family, add, arg, fail);
     }
   },
   config(ctx) {
@@ -232,7 +235,7 @@ interface CacheUse {
 }
 
 /** The *_cache_path parameters and `keys_zone=name:size` (2 pages at least), and the zone a *_cache statement uses. */
-function cache(entry: Entry, family: string, add: (name: string, bytes: number, tag: string, at: number) => Zone | null, arg: (i: number) => string, fail: (message: string, at?: number) => void, cacheUses: CacheUse[]): void {
+function cache(ctx: RuleContext, entry: Entry, family: string, add: (name: string, bytes: number, tag: string, at: number) => Zone | null, arg: (i: number) => string, fail: (message: string, at?: number) => void): void {
   if (family !== 'http') return;
   const d = entry.directive;
   // proxy_cache_path belongs to the proxy module, fastcgi_cache_path to fastcgi...: a zone of one is not the other's
@@ -252,6 +255,11 @@ function cache(entry: Entry, family: string, add: (name: string, bytes: number, 
       if (error) return fail(error, i);
     }
     if (!zone || !zone.name || !zone.size) return fail(`"${d.name}" must have "keys_zone" parameter`);
+    // The directory joins the configuration's list before the zone is added (a cache's own).
+    let levels: number[] = [];
+    for (let i = 1; i < d.argCount; i++) if (arg(i).startsWith('levels=')) levels = arg(i).slice(7).split(':').map(Number);
+    const pathMessage = addPath(ctx, { ...pathOf(arg(0)), levels, owner: entry, file: entry.file, line: d.line });
+    if (pathMessage) return fail(pathMessage, 0);
     const z = add(zone.name, zone.size, tag, zone.at);
     if (!z) return;
     if (z.owner !== null) return fail(`duplicate zone "${zone.name}"`, zone.at);
@@ -262,5 +270,5 @@ function cache(entry: Entry, family: string, add: (name: string, bytes: number, 
   if (d.argCount !== 1) return;
   const w = arg(0);
   if (w === 'off' || w.includes('$')) return;
-  if (add(w, 0, tag, 0)) cacheUses.push({ entry, zone: w });
+  if (add(w, 0, tag, 0)) ctx.state('shared-memory-zone:cache-uses', (): CacheUse[] => []).push({ entry, zone: w });
 }
