@@ -123,6 +123,8 @@ const httpItem = pick(
   'client_body_temp_path /tmp/mailconf-gen-b 1 2;', 'proxy_temp_path /tmp/mailconf-gen-p 0;', 'fastcgi_temp_path /tmp/mailconf-gen-f 5 5 1;', 'uwsgi_temp_path /tmp/mailconf-gen-u levels=1:2;', 'scgi_temp_path /tmp/mailconf-gen-s 3 3 3;',
   // one directory for temporary files of two modules, with the same levels or not, or for a cache (the zones above)
   'proxy_temp_path /tmp/mailconf-gen-shared 1;', 'fastcgi_temp_path /tmp/mailconf-gen-shared/ 1;', 'uwsgi_temp_path /tmp/mailconf-gen-shared 2;', 'scgi_temp_path /tmp/mailconf-gen-pages;',
+  // buffered logs to one file
+  'access_log /tmp/mailconf-gen-a.log combined buffer=32k;', 'access_log /tmp/mailconf-gen-a.log combined buffer=64k;', 'access_log /tmp/mailconf-gen-a.log combined gzip;', 'access_log /tmp/mailconf-gen-a.log combined buffer=64k gzip=1;', 'access_log /tmp/mailconf-gen-a.log;',
 );
 const streamItem = pick(
   'proxy_downstream_buffer 16k;', 'proxy_upstream_buffer 16x;', 'proxy_ssl_protocols TLSv1.2 tlsv1.2;', 'proxy_ssl_protocols SSLv4;', 'limit_conn_log_level warn;', 'limit_conn_log_level loud;',

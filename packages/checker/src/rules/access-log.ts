@@ -22,7 +22,9 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
   \`combined\` is taken).
 - The parameters after the format: \`buffer=\` a size, \`flush=\` a time (and only with a buffer),
   \`gzip\` or \`gzip=1\`…\`9\`, \`if=\` a condition; \`buffer=\` is refused for a path with variables
-  and for syslog. \`access_log off\` takes nothing after it.
+  and for syslog. \`access_log off\` takes nothing after it. A file has one buffer: every buffered
+  \`access_log\` to it must ask for the same size, flush time and compression (\`access_log "..." already
+  defined with conflicting parameters\`).
 - \`log_format name escape=default|json|none ...\`.`,
   },
   stage: 'value',
@@ -68,6 +70,7 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
 
     let buffer = 0n;
     let flush = 0n;
+    let gzip = 0n;
     for (let i = 2; i < d.argCount; i++) {
       const p = v(i);
       if (p.startsWith('buffer=')) {
@@ -80,6 +83,7 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
         if (buffer === 0n) buffer = 64n * 1024n;
         const level = p === 'gzip' ? 1n : atoi(p.slice(5));
         if (level === null || level < 1n || level > 9n) return fail(`invalid compression level "${p.slice(5)}"`, i);
+        gzip = level;
       } else if (!p.startsWith('if=')) return fail(`invalid parameter "${p}"`, i);
     }
     // Read after every word of the statement (the path's and if='s variables included), though
@@ -87,6 +91,13 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
     const afterWords = [entry.seq, 1];
     if (flush && !buffer) return fail(`no buffer is defined for access_log "${path}"`, 0, afterWords);
     if (buffer && !syslog && path.includes('$')) return fail('buffered logs cannot have variables in name', 0, afterWords);
-    if (buffer && syslog) fail('logs to syslog cannot be buffered', 0, afterWords);
+    if (buffer && syslog) return fail('logs to syslog cannot be buffered', 0, afterWords);
+    if (!buffer) return;
+    // A file has one buffer, whichever access_log (http or stream) gave it first: another
+    // buffered access_log to the file must ask for the same (files are one list, by name).
+    const buffers = ctx.state('access-log:buffers', () => new Map<string, { buffer: bigint; flush: bigint; gzip: bigint }>());
+    const earlier = buffers.get(path);
+    if (!earlier) buffers.set(path, { buffer, flush, gzip });
+    else if (earlier.buffer !== buffer || earlier.flush !== flush || earlier.gzip !== gzip) fail(`access_log "${path}" already defined with conflicting parameters`, 0, afterWords);
   },
 });
