@@ -386,6 +386,35 @@ const httpTlsCommands = fc
   );
 const tlsCommands = fc.oneof(mailTlsCommands, httpTlsCommands);
 
+/**
+ * Map keys around the length a hash bucket holds (46 and 47 bytes for 64-byte buckets, 110 and
+ * 111 for 128), plain, escaped, multi-byte, as regular expressions and as wildcard names, with
+ * map_hash_bucket_size before the first map, after it, or not at all.
+ */
+const keyOfLength = (n: number, kind: string): string => {
+  if (kind === 'utf8') return '/' + 'é'.repeat(Math.floor((n - 1) / 2)) + 'x'.repeat((n - 1) % 2);
+  if (kind === 'escaped') return '\\\\' + 'k'.repeat(n);
+  if (kind === 'regex') return '~^/' + 'r'.repeat(n);
+  if (kind === 'wildcard') return `*.${'w'.repeat(n)}.example.org`;
+  if (kind === 'dot') return `.${'d'.repeat(n)}.example.org`;
+  return '/' + 'p'.repeat(n - 1);
+};
+const mapKey = fc.tuple(pick(30, 45, 46, 47, 48, 100, 110, 111, 112), pick('plain', 'plain', 'utf8', 'escaped', 'regex', 'wildcard', 'dot'));
+const mapHashes = fc
+  .tuple(fc.array(mapKey, { minLength: 1, maxLength: 3 }), pick('', 'before', 'after'), pick('64', '100', '128', '32'), fc.boolean(), pick('http', 'stream'))
+  .map(([keys, where, bucket, hostnames, family]) => {
+    const size = `    map_hash_bucket_size ${bucket};`;
+    const map = [
+      `    map ${family === 'http' ? '$host' : '$ssl_preread_server_name'} $m {`,
+      ...(hostnames ? ['        hostnames;'] : []),
+      ...keys.map(([n, kind], i) => `        ${keyOfLength(n, kind)} ${i};`),
+      '        default 9;',
+      '    }',
+    ];
+    const server = family === 'http' ? '    server { listen 8080; return 200 $m; }' : '    server { listen 12345; return $m; }';
+    return ['events {}', `${family} {`, ...(where === 'before' ? [size] : []), ...map, ...(where === 'after' ? [size] : []), server, '}', ...MAIL_OK].join('\n');
+  });
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-gen-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -432,6 +461,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
   { title: 'regular expressions where nginx compiles them', name: 'regexes', arbitrary: regexes, rejected: [50, 280] },
   { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },
+  { title: 'map keys around the size of a hash bucket, repeated or not', name: 'map-keys', arbitrary: mapHashes, rejected: [30, 280] },
   { title: 'ssl_conf_command pairs in mail and http servers with and without TLS', name: 'tls-commands', arbitrary: tlsCommands, rejected: [50, 280] },
 ];
 

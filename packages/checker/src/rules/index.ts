@@ -39,6 +39,7 @@ import serverWithoutListen from './server-without-listen.js';
 import unknownMailProtocol from './unknown-mail-protocol.js';
 import sslCertificateRequired from './ssl-certificate-required.js';
 import sslConfCommand from './ssl-conf-command.js';
+import mapKeys from './map-keys.js';
 import missingFile from './missing-file.js';
 import authHttpRequired from './auth-http-required.js';
 import missingEvents from './missing-events.js';
@@ -92,6 +93,7 @@ export const rules: readonly Rule[] = [
   upstreamBuffers,
   locations,
   regexSyntax,
+  mapKeys,
   variables,
   errorLog,
   sslDirective,
