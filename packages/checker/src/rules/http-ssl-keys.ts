@@ -1,5 +1,6 @@
 import { compareVersions } from '@mailconf/schema';
 import { mergeOrder } from '../http-phases.js';
+import { httpServers } from '../http-servers.js';
 import { defineRule } from '../rule.js';
 import type { Entry } from '../walk.js';
 
@@ -22,47 +23,46 @@ without any certificate is http-listen's.) Then, in a server with TLS, \`ssl_ver
 \`ssl_client_certificate\` (or, from 1.27.2, \`ssl_trusted_certificate\`), own or inherited.`,
   },
   config(ctx) {
-    for (const http of ctx.walk.roots) {
-      if (http.directive.name !== 'http' || http.context !== 'main' || !http.directive.block) continue;
-      const own = (block: Entry, name: string) => block.children.filter((c) => c.directive.name === name && !ctx.invalid.has(c));
-      const reported = new Set<Entry>();
-      for (const server of http.children) {
-        if (server.directive.name !== 'server' || !server.directive.block) continue;
-        const pick = (name: string) => (own(server, name).length ? own(server, name) : own(http, name));
-        const certs = pick('ssl_certificate');
-        const keys = pick('ssl_certificate_key');
-        // `ssl on` is gone from 1.25.1 on.
-        const ssl = compareVersions(ctx.version, '1.25.1') < 0 ? pick('ssl').at(-1) : undefined;
-        const enabled = ssl !== undefined && ssl.directive.argCount === 1 && ssl.directive.argValue(0).toLowerCase() === 'on';
-        const order = mergeOrder(http, 'ssl', server.seq);
-        const report = (entry: Entry, message: string, line?: number) => {
-          if (reported.has(entry)) return;
-          reported.add(entry);
-          ctx.report({ entry, message, order, ...(line === undefined ? {} : { line }) });
-        };
-        const last = certs.at(-1);
-        const rejectHandshake = pick('ssl_reject_handshake').some((r) => r.directive.argValue(0) === 'on');
-        let failed = true;
-        if (enabled) {
-          // nginx names the line of the "ssl" directive.
-          if (last && !keys.length) report(last, 'no "ssl_certificate_key" is defined for the "ssl" directive', ssl.directive.line);
-          else if (last && keys.length < certs.length) report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}" and the "ssl" directive`, ssl.directive.line);
-          else if (!last && !rejectHandshake) report(ssl, 'no "ssl_certificate" is defined for the "ssl" directive');
-          else failed = false;
-        } else if (last && keys.length < certs.length) report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}"`);
+    // A statement of http {} that several servers inherit is reported once, for the first of them.
+    const reported = new Set<Entry>();
+    for (const { http, server, pick } of httpServers(ctx)) {
+      const certs = pick('ssl_certificate');
+      const keys = pick('ssl_certificate_key');
+      // `ssl on` is gone from 1.25.1 on.
+      const ssl = compareVersions(ctx.version, '1.25.1') < 0 ? pick('ssl').at(-1) : undefined;
+      const enabled = ssl !== undefined && ssl.directive.argCount === 1 && ssl.directive.argValue(0).toLowerCase() === 'on';
+      const order = mergeOrder(http, 'ssl', server.seq);
+      const report = (entry: Entry, message: string, line?: number) => {
+        if (reported.has(entry)) return;
+        reported.add(entry);
+        ctx.report({ entry, message, order, ...(line === undefined ? {} : { line }) });
+      };
+      const last = certs.at(-1);
+      const rejectHandshake = pick('ssl_reject_handshake').some((r) => r.directive.argValue(0) === 'on');
+      let failed = true;
+      if (enabled) {
+        // nginx names the line of the "ssl" directive.
+        if (last && !keys.length) report(last, 'no "ssl_certificate_key" is defined for the "ssl" directive', ssl.directive.line);
+        else if (last && keys.length < certs.length)
+          report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}" and the "ssl" directive`, ssl.directive.line);
+        else if (!last && !rejectHandshake) report(ssl, 'no "ssl_certificate" is defined for the "ssl" directive');
         else failed = false;
-        if (failed) continue;
-        // Past those, the merge sets TLS up (when there is something to set up) and reads the
-        // client verification: "on" and "optional" need the CAs to check against.
-        if (!enabled && !last && !rejectHandshake) continue;
-        const verify = pick('ssl_verify_client').at(-1)?.directive;
-        const mode = verify?.argCount === 1 ? verify.argValue(0).toLowerCase() : 'off';
-        if (mode !== 'on' && mode !== 'optional') continue;
-        const newer = compareVersions(ctx.version, '1.27.2') >= 0;
-        const has = (name: string) => pick(name).some((c) => c.directive.argCount === 1 && c.directive.argValue(0) !== '');
-        if (has('ssl_client_certificate') || (newer && has('ssl_trusted_certificate'))) continue;
-        report(pick('ssl_verify_client').at(-1)!, newer ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client' : 'no ssl_client_certificate for ssl_verify_client');
-      }
+      } else if (last && keys.length < certs.length) report(last, `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}"`);
+      else failed = false;
+      if (failed) continue;
+      // Past those, the merge sets TLS up (when there is something to set up) and reads the
+      // client verification: "on" and "optional" need the CAs to check against.
+      if (!enabled && !last && !rejectHandshake) continue;
+      const verify = pick('ssl_verify_client').at(-1)?.directive;
+      const mode = verify?.argCount === 1 ? verify.argValue(0).toLowerCase() : 'off';
+      if (mode !== 'on' && mode !== 'optional') continue;
+      const newer = compareVersions(ctx.version, '1.27.2') >= 0;
+      const has = (name: string) => pick(name).some((c) => c.directive.argCount === 1 && c.directive.argValue(0) !== '');
+      if (has('ssl_client_certificate') || (newer && has('ssl_trusted_certificate'))) continue;
+      report(
+        pick('ssl_verify_client').at(-1)!,
+        newer ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client' : 'no ssl_client_certificate for ssl_verify_client',
+      );
     }
   },
 });

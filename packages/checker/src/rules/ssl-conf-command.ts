@@ -1,5 +1,6 @@
 import { compareVersions } from '@mailconf/schema';
 import { mergeOrder } from '../http-phases.js';
+import { httpServers } from '../http-servers.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
@@ -18,7 +19,6 @@ export default defineRule({
     description: 'An ssl_conf_command that OpenSSL refuses (unknown command, protocol or option word, cipher-suite name)',
     kind: 'nginx',
     severity: 'error',
-    nginxChecks: [],
     docs: `\`ssl_conf_command NAME VALUE\` passes a setting straight to OpenSSL (SSL_CONF_cmd) when nginx sets up
 a server's TLS, with the commands of the server or, when it has none, of \`mail {}\` or \`http {}\`: in
 mail, every server that speaks TLS (\`listen ... ssl\`, \`starttls\`); in http, every server with a
@@ -56,32 +56,26 @@ The message is OpenSSL 3.0's. Group names and files are left to nginx: they depe
         break;
       }
     }
-    httpServers(ctx);
+    checkHttpServers(ctx);
   },
 });
 
 /** ngx_http_ssl_merge_srv_conf: the commands run last, for each server whose TLS it sets up. */
-function httpServers(ctx: RuleContext): void {
-  const own = (block: Entry, name: string) => block.children.filter((c) => c.directive.name === name && !ctx.invalid.has(c));
+function checkHttpServers(ctx: RuleContext): void {
   // A statement of http {} that several servers inherit is reported once, for the first of them.
   const reported = new Set<Entry>();
-  for (const http of ctx.walk.roots) {
-    if (http.directive.name !== 'http' || http.context !== 'main' || !http.directive.block) continue;
-    for (const server of http.children) {
-      if (server.directive.name !== 'server' || !server.directive.block) continue;
-      const pick = (name: string) => (own(server, name).length ? own(server, name) : own(http, name));
-      const on = (name: string) => pick(name).at(-1)?.directive.argValue(0).toLowerCase() === 'on';
-      const tls = pick('ssl_certificate').length > 0 || on('ssl_reject_handshake') || (compareVersions(ctx.version, '1.25.1') < 0 && on('ssl'));
-      if (!tls) continue;
-      for (const c of pick('ssl_conf_command')) {
-        if (c.directive.argCount !== 2) continue;
-        const message = sslConfCommandError(cstr(c.directive.argValue(0)), cstr(c.directive.argValue(1)));
-        if (!message) continue;
-        // After the certificate checks of the same merge (http-ssl-keys).
-        if (!reported.has(c)) ctx.report({ entry: c, message, order: mergeOrder(http, 'ssl', server.seq, 1) });
-        reported.add(c);
-        break;
-      }
+  for (const { http, server, pick } of httpServers(ctx)) {
+    const on = (name: string) => pick(name).at(-1)?.directive.argValue(0).toLowerCase() === 'on';
+    const tls = pick('ssl_certificate').length > 0 || on('ssl_reject_handshake') || (compareVersions(ctx.version, '1.25.1') < 0 && on('ssl'));
+    if (!tls) continue;
+    for (const c of pick('ssl_conf_command')) {
+      if (c.directive.argCount !== 2) continue;
+      const message = sslConfCommandError(cstr(c.directive.argValue(0)), cstr(c.directive.argValue(1)));
+      if (!message) continue;
+      // After the certificate checks of the same merge (http-ssl-keys).
+      if (!reported.has(c)) ctx.report({ entry: c, message, order: mergeOrder(http, 'ssl', server.seq, 1) });
+      reported.add(c);
+      break;
     }
   }
 }
