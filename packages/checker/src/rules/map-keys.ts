@@ -55,8 +55,7 @@ names (\`*.example.org\`) are kept a label at a time, so each label must fit.`,
     }
     if (!d.block) return;
     size.fixed ??= size.asked === null ? CACHE_LINE : align(size.asked, CACHE_LINE);
-    readLines(entry, ctx);
-    const long = firstLongKey(entry, size.fixed);
+    const long = firstLongKey(readLines(entry, ctx), size.fixed);
     if (long) {
       const what = long.label ? `its label "${long.label}" is` : 'the key is';
       ctx.report({
@@ -70,16 +69,29 @@ names (\`*.example.org\`) are kept a label at a time, so each label must fit.`,
   },
 });
 
+/** A key nginx puts in the map's hash, and whether it is a wildcard name (hashed a label at a time). */
+interface HashedKey {
+  pair: Entry;
+  key: string;
+  wildcard: boolean;
+}
+
 /**
  * ngx_http_map (and ngx_stream_map) line by line: the word count first; the value is compiled
- * next (the variables rule's), so the key's checks come after it in nginx's order.
+ * next (the variables rule's), so the key's checks come after it in nginx's order. Returns the
+ * keys that go to the hash (`hostnames;` makes wildcard names of the keys after it).
  */
-function readLines(map: Entry, ctx: RuleContext): void {
+function readLines(map: Entry, ctx: RuleContext): HashedKey[] {
   let defaults = 0;
+  let hostnames = false;
   const keys = new Set<string>();
+  const hashed: HashedKey[] = [];
   for (const pair of map.children) {
     const d = pair.directive;
-    if (d.argCount === 0 && (d.name === 'hostnames' || d.name === 'volatile')) continue;
+    if (d.argCount === 0 && (d.name === 'hostnames' || d.name === 'volatile')) {
+      hostnames ||= d.name === 'hostnames';
+      continue;
+    }
     if (d.argCount !== 1) {
       ctx.report({ entry: pair, message: 'invalid number of the map parameters' });
       continue;
@@ -91,31 +103,23 @@ function readLines(map: Entry, ctx: RuleContext): void {
       continue;
     }
     if (d.name.startsWith('~')) continue;
-    const key = lower(keyOf(pair));
+    // One leading backslash is taken off before the key is hashed.
+    const key = d.name.startsWith('\\') ? d.name.slice(1) : d.name;
+    const folded = lower(key);
     // Wildcard names of a hostnames map are compared in forms of their own: only the same text is judged.
-    if (keys.has(key)) ctx.report({ entry: pair, message: `conflicting parameter "${key}"`, order: afterValue });
-    keys.add(key);
+    if (keys.has(folded)) ctx.report({ entry: pair, message: `conflicting parameter "${folded}"`, order: afterValue });
+    keys.add(folded);
+    hashed.push({ pair, key, wildcard: hostnames && (key.startsWith('*.') || key.startsWith('.') || key.endsWith('.*')) });
   }
-}
-
-/** A key as nginx adds it to the hash: one leading backslash taken off. */
-function keyOf(pair: Entry): string {
-  const name = pair.directive.name;
-  return name.startsWith('\\') ? name.slice(1) : name;
+  return hashed;
 }
 
 /**
- * The first key of a map block that does not fit in the buckets, if any. A `hostnames` map keeps
- * its wildcard names (`*.example.org`, `.example.org`, `mail.*`) in hashes of one label each.
+ * The first hashed key that does not fit in the buckets, if any. Wildcard names
+ * (`*.example.org`, `.example.org`, `mail.*`) are kept in hashes of one label each.
  */
-function firstLongKey(map: Entry, bucket: number): { pair: Entry; bytes: number; label?: string } | null {
-  const hostnames = map.children.some((c) => c.directive.name === 'hostnames' && c.directive.argCount === 0);
-  for (const pair of map.children) {
-    const d = pair.directive;
-    // `key value;` pairs only: not default, not a regex, not hostnames/volatile/include.
-    if (d.argCount !== 1 || d.name === 'default' || d.name === 'include' || d.name.startsWith('~')) continue;
-    const key = keyOf(pair);
-    const wildcard = hostnames && (key.startsWith('*.') || key.startsWith('.') || key.endsWith('.*'));
+function firstLongKey(keys: readonly HashedKey[], bucket: number): { pair: Entry; bytes: number; label?: string } | null {
+  for (const { pair, key, wildcard } of keys) {
     // (`.example.org` also matches `example.org`, but that name goes to the wildcard hashes too.)
     const parts = wildcard ? key.split('.') : [key];
     for (const p of parts) {
