@@ -4,6 +4,7 @@
  * ngx_conf_merge_ptr_value take the whole list, never a mix). Statements already reported as
  * invalid are left out, as nginx never got to them.
  */
+import { compareVersions } from '@mailconf/schema';
 import type { RuleContext } from './rule.js';
 import type { Entry } from './walk.js';
 
@@ -23,4 +24,14 @@ export function* httpServers(ctx: RuleContext): Generator<HttpServer> {
       yield { http, server, pick: (name) => (own(server, name).length ? own(server, name) : own(http, name)) };
     }
   }
+}
+
+/**
+ * Whether ngx_http_ssl_merge_srv_conf sets up TLS for the server (and so hands OpenSSL its
+ * ciphers and commands): it has a certificate (its own or http's), `ssl_reject_handshake on`
+ * or, up to 1.25.0, `ssl on`.
+ */
+export function setsUpTls(ctx: RuleContext, { pick }: HttpServer): boolean {
+  const on = (name: string) => pick(name).at(-1)?.directive.argValue(0).toLowerCase() === 'on';
+  return pick('ssl_certificate').length > 0 || on('ssl_reject_handshake') || (compareVersions(ctx.version, '1.25.1') < 0 && on('ssl'));
 }

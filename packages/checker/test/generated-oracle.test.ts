@@ -7,7 +7,8 @@
  * valid mail {} (so every value is the one judged), http and stream statements whose checks
  * come from nginx's sources, sets of shared memory zones across http and mail, http servers
  * sharing addresses, upstream buffer sizes merged into servers and locations, regular
- * expressions where nginx compiles them, and statements with two words that can each be wrong.
+ * expressions where nginx compiles them, statements with two words that can each be wrong, map
+ * keys, and what OpenSSL is handed: ssl_conf_command pairs and ssl_ciphers strings.
  * MAILCONF_SEED=<n> runs other samples (CI keeps the fixed seed).
  */
 import * as fs from 'node:fs';
@@ -387,6 +388,70 @@ const httpTlsCommands = fc
 const tlsCommands = fc.oneof(mailTlsCommands, httpTlsCommands);
 
 /**
+ * ssl_ciphers strings where mailconf's reading is exact: suites named one by one (no word
+ * covers another), ALL, one alias taken out only by itself or ALL, names no OpenSSL has, TLS
+ * 1.3 suites, with the prefixes, separators, @ commands and characters OpenSSL cannot read.
+ */
+const cipherWords = fc.oneof(
+  fc.constant({
+    adds: ['ECDHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES256-SHA', 'AES128-SHA', 'NULL-SHA', 'ALL', 'FOO', 'high', 'TLSv1.3', 'TLS_AES_128_GCM_SHA256', 'kRSA+FOO', 'FOO+ECDHE', 'SECLEVEL=1'],
+    removes: ['ECDHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES256-SHA', 'AES128-SHA', 'NULL-SHA', 'ALL', 'FOO'],
+    starts: ['', '', 'DEFAULT:'],
+  }),
+  // (Not after DEFAULT, which the alias may cover.)
+  pick('HIGH', 'ECDHE', 'SSLv3', 'COMPLEMENTOFDEFAULT', 'AESGCM+ECDHE', 'aNULL', 'AES').map((a) => ({ adds: [a, 'FOO', 'TLS_CHACHA20_POLY1305_SHA256', 'TLSv1.1'], removes: [a, 'ALL', 'BAR'], starts: [''] })),
+);
+const cipherElement = ({ adds, removes }: { adds: string[]; removes: string[] }) =>
+  fc.oneof(
+    { weight: 6, arbitrary: pick(...adds) },
+    { weight: 3, arbitrary: fc.tuple(pick('!', '-'), pick(...removes)).map(([p, w]) => p + w) },
+    { weight: 1, arbitrary: pick(...adds).map((w) => '+' + w) },
+    { weight: 1, arbitrary: pick('@STRENGTH', '@SECLEVEL=2', '@SECLEVEL=6', '@FOO', '@', '*', '!', '-:', '(') },
+  );
+const cipherString = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: cipherWords.chain((words) =>
+      fc.tuple(pick(...words.starts), fc.array(cipherElement(words), { maxLength: 4 }), pick(':', ':', ',', ' ', ';')).map(([start, elements, sep]) => start + elements.join(sep)),
+    ),
+  },
+  { weight: 1, arbitrary: pick('HIGH@STRENGTH', 'HIGH!aNULL', 'HIGH*', 'ALL(', 'FOO@BAR', 'FOO*', 'DEFAULT:*', 'DEFAULTX', '', 'ECDHE+AESGCM:!ECDHE+AESGCM', 'HIGH:!aNULL:!MD5') },
+);
+const cipherStatement = fc.option(cipherString.map((c) => `ssl_ciphers ${quoted(c)};`));
+/** ssl_ciphers in mail {} and its servers with and without TLS, and in http, before other checks of the same merge. */
+const tlsCiphers = fc.oneof(
+  fc
+    .tuple(cipherStatement, cipherStatement, pick('listen 10993 ssl;', 'listen 10587; starttls on;', 'listen 10143;'), cipherStatement, pick('', 'ssl_conf_command Options Bogus;'))
+    .map(([atMail, inServer, listen, second, command]) =>
+      [
+        'events {}',
+        'mail {',
+        '    auth_http 127.0.0.1:9000/auth;',
+        '    ssl_certificate /etc/ssl/mail.pem;',
+        '    ssl_certificate_key /etc/ssl/mail.key;',
+        `    ${atMail ?? ''} ${command}`,
+        `    server { ${listen} protocol imap; ${inServer ?? ''} }`,
+        `    server { listen 10995 ssl; protocol pop3; ${second ?? ''} }`,
+        '}',
+        '',
+      ].join('\n'),
+    ),
+  fc
+    .tuple(cipherStatement, fc.boolean(), cipherStatement, pick('', 'ssl_certificate /etc/ssl/s.pem; ssl_certificate_key /etc/ssl/s.key;', 'ssl_reject_handshake on;'), pick('', 'ssl_verify_client on;', 'ssl_conf_command Options Bogus;'))
+    .map(([atHttp, httpCert, inServer, serverTls, after]) =>
+      [
+        'events {}',
+        'http {',
+        ...(httpCert ? ['    ssl_certificate /etc/ssl/web.pem;', '    ssl_certificate_key /etc/ssl/web.key;'] : []),
+        `    ${atHttp ?? ''}`,
+        `    server { listen 8080; ${serverTls} ${after} ${inServer ?? ''} }`,
+        '}',
+        ...MAIL_OK,
+      ].join('\n'),
+    ),
+);
+
+/**
  * Map keys around the length a hash bucket holds (46 and 47 bytes for 64-byte buckets, 110 and
  * 111 for 128), plain, escaped, multi-byte, as regular expressions and as wildcard names, with
  * map_hash_bucket_size before the first map, after it, or not at all.
@@ -463,6 +528,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },
   { title: 'map keys around the size of a hash bucket, repeated or not', name: 'map-keys', arbitrary: mapHashes, rejected: [30, 280] },
   { title: 'ssl_conf_command pairs in mail and http servers with and without TLS', name: 'tls-commands', arbitrary: tlsCommands, rejected: [50, 280] },
+  { title: 'ssl_ciphers strings in mail and http servers with and without TLS', name: 'tls-ciphers', arbitrary: tlsCiphers, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

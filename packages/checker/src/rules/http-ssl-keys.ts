@@ -32,10 +32,10 @@ without any certificate is http-listen's.) Then, in a server with TLS, \`ssl_ver
       const ssl = compareVersions(ctx.version, '1.25.1') < 0 ? pick('ssl').at(-1) : undefined;
       const enabled = ssl !== undefined && ssl.directive.argCount === 1 && ssl.directive.argValue(0).toLowerCase() === 'on';
       const order = mergeOrder(http, 'ssl', server.seq);
-      const report = (entry: Entry, message: string, line?: number) => {
+      const report = (entry: Entry, message: string, line?: number, at = order) => {
         if (reported.has(entry)) return;
         reported.add(entry);
-        ctx.report({ entry, message, order, ...(line === undefined ? {} : { line }) });
+        ctx.report({ entry, message, order: at, ...(line === undefined ? {} : { line }) });
       };
       const last = certs.at(-1);
       const rejectHandshake = pick('ssl_reject_handshake').some((r) => r.directive.argValue(0) === 'on');
@@ -62,6 +62,9 @@ without any certificate is http-listen's.) Then, in a server with TLS, \`ssl_ver
       report(
         pick('ssl_verify_client').at(-1)!,
         newer ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client' : 'no ssl_client_certificate for ssl_verify_client',
+        undefined,
+        // After the ciphers (ssl-ciphers) and the certificates are set up.
+        mergeOrder(http, 'ssl', server.seq, 0.7),
       );
     }
   },

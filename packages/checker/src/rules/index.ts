@@ -38,6 +38,7 @@ import mainValues from './main-values.js';
 import serverWithoutListen from './server-without-listen.js';
 import unknownMailProtocol from './unknown-mail-protocol.js';
 import sslCertificateRequired from './ssl-certificate-required.js';
+import sslCiphers from './ssl-ciphers.js';
 import sslConfCommand from './ssl-conf-command.js';
 import mapKeys from './map-keys.js';
 import missingFile from './missing-file.js';
@@ -103,6 +104,7 @@ export const rules: readonly Rule[] = [
   serverWithoutListen,
   unknownMailProtocol,
   sslCertificateRequired,
+  sslCiphers,
   sslConfCommand,
   missingFile,
   authHttpRequired,

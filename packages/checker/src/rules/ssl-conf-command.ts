@@ -1,6 +1,5 @@
-import { compareVersions } from '@mailconf/schema';
 import { mergeOrder } from '../http-phases.js';
-import { httpServers } from '../http-servers.js';
+import { httpServers, setsUpTls } from '../http-servers.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
@@ -64,10 +63,9 @@ The message is OpenSSL 3.0's. Group names and files are left to nginx: they depe
 function checkHttpServers(ctx: RuleContext): void {
   // A statement of http {} that several servers inherit is reported once, for the first of them.
   const reported = new Set<Entry>();
-  for (const { http, server, pick } of httpServers(ctx)) {
-    const on = (name: string) => pick(name).at(-1)?.directive.argValue(0).toLowerCase() === 'on';
-    const tls = pick('ssl_certificate').length > 0 || on('ssl_reject_handshake') || (compareVersions(ctx.version, '1.25.1') < 0 && on('ssl'));
-    if (!tls) continue;
+  for (const s of httpServers(ctx)) {
+    if (!setsUpTls(ctx, s)) continue;
+    const { http, server, pick } = s;
     for (const c of pick('ssl_conf_command')) {
       if (c.directive.argCount !== 2) continue;
       const message = sslConfCommandError(cstr(c.directive.argValue(0)), cstr(c.directive.argValue(1)));
