@@ -19,7 +19,8 @@ export function suggestion(name: string, candidates: string[], least = 2): strin
   return best ? `did you mean "${best}"?` : undefined;
 }
 
-function distance(a: string, b: string): number {
+/** Levenshtein distance: the fewest one-character insertions, deletions and changes from `a` to `b`. */
+export function distance(a: string, b: string): number {
   const prev = new Array(b.length + 1).fill(0).map((_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0]!;

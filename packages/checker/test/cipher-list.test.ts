@@ -25,6 +25,11 @@ describe('cipherListProblem', () => {
     for (const list of ['NULL-SHA:!ALL', 'COMPLEMENTOFALL:!ALL', 'aNULL:!ALL', 'eNULL:-ALL', 'SSLv3:-ALL', 'ECDHE:!ALL']) expect(errors(list), list).toBeNull();
     for (const list of ['ECDHE-RSA-AES128-GCM-SHA256:!ALL', 'COMPLEMENTOFDEFAULT:!ALL', 'DEFAULT:!ALL', 'HIGH:-ALL']) expect(errors(list), list).toBe(NO_MATCH);
   });
+  it('after a leading DEFAULT (which ends with !eNULL) or a !eNULL, eNULL suites are out for good', () => {
+    for (const list of ['DEFAULT:ECDHE-RSA-AES128-GCM-SHA256 -ALL NULL-SHA FOO', 'DEFAULT:-ALL:eNULL', 'NULL-SHA:!eNULL', 'aNULL:!NULL:!ALL'])
+      expect(errors(list), list).toBe(NO_MATCH);
+    for (const list of ['NULL-SHA:-eNULL:NULL-SHA', 'eNULL:HIGH:!eNULL']) expect(errors(list), list).toBeNull();
+  });
   it('no cipher match: names no OpenSSL has, in any case but the right one', () => {
     for (const list of [
       'FOO',

@@ -8,7 +8,7 @@
  * come from nginx's sources, sets of shared memory zones across http and mail, http servers
  * sharing addresses, upstream buffer sizes merged into servers and locations, regular
  * expressions where nginx compiles them, statements with two words that can each be wrong, map
- * keys, and what OpenSSL is handed: ssl_conf_command pairs and ssl_ciphers strings.
+ * keys, and what OpenSSL is handed: ssl_conf_command pairs, ssl_ciphers strings and ssl_ecdh_curve lists.
  * MAILCONF_SEED=<n> runs other samples (CI keeps the fixed seed).
  */
 import * as fs from 'node:fs';
@@ -417,34 +417,51 @@ const cipherString = fc.oneof(
   },
   { weight: 1, arbitrary: pick('HIGH@STRENGTH', 'HIGH!aNULL', 'HIGH*', 'ALL(', 'FOO@BAR', 'FOO*', 'DEFAULT:*', 'DEFAULTX', '', 'ECDHE+AESGCM:!ECDHE+AESGCM', 'HIGH:!aNULL:!MD5') },
 );
-const cipherStatement = fc.option(cipherString.map((c) => `ssl_ciphers ${quoted(c)};`));
-/** ssl_ciphers in mail {} and its servers with and without TLS, and in http, before other checks of the same merge. */
+const cipherStatement = fc.option(cipherString.map((c) => `ssl_ciphers ${quoted(c)};`), { freq: 2 });
+/** ssl_ecdh_curve lists of distinct groups with at most one mistake: a near miss, another separator, "auto" out of place. */
+const curveList = fc
+  .tuple(
+    fc.shuffledSubarray(['X25519', 'x448', 'secp384r1', 'prime256v1', 'P-521', 'ffdhe2048', 'brainpoolP512r1', 'secp256k1'], { maxLength: 3 }),
+    fc.option(pick('P256', 'secp384', 'prime256', 'X2559', 'ffdhe2024', 'secp521r', 'X25519, secp384r1', 'X448 secp384r1', 'P-256;P-384', 'auto', 'AUTO', 'Auto')),
+    fc.nat(3),
+  )
+  .map(([names, mistake, at]) => (mistake === null ? names : [...names.slice(0, at), mistake, ...names.slice(at)]))
+  .map((names) => (names.length ? names.join(':') : 'auto'));
+const curveStatement = fc.option(curveList.map((c) => `ssl_ecdh_curve ${quoted(c)};`), { freq: 2 });
+/** ssl_ciphers and ssl_ecdh_curve in mail {} and its servers with and without TLS, and in http, with other checks of the same merge. */
 const tlsCiphers = fc.oneof(
   fc
-    .tuple(cipherStatement, cipherStatement, pick('listen 10993 ssl;', 'listen 10587; starttls on;', 'listen 10143;'), cipherStatement, pick('', 'ssl_conf_command Options Bogus;'))
-    .map(([atMail, inServer, listen, second, command]) =>
+    .tuple(cipherStatement, cipherStatement, pick('listen 10993 ssl;', 'listen 10587; starttls on;', 'listen 10143;'), cipherStatement, pick('', '', '', 'ssl_conf_command Options Bogus;'), curveStatement, curveStatement)
+    .map(([atMail, inServer, listen, second, command, curveAtMail, curveInServer]) =>
       [
         'events {}',
         'mail {',
         '    auth_http 127.0.0.1:9000/auth;',
         '    ssl_certificate /etc/ssl/mail.pem;',
         '    ssl_certificate_key /etc/ssl/mail.key;',
-        `    ${atMail ?? ''} ${command}`,
-        `    server { ${listen} protocol imap; ${inServer ?? ''} }`,
+        `    ${atMail ?? ''} ${command} ${curveAtMail ?? ''}`,
+        `    server { ${listen} protocol imap; ${inServer ?? ''} ${curveInServer ?? ''} }`,
         `    server { listen 10995 ssl; protocol pop3; ${second ?? ''} }`,
         '}',
         '',
       ].join('\n'),
     ),
   fc
-    .tuple(cipherStatement, fc.boolean(), cipherStatement, pick('', 'ssl_certificate /etc/ssl/s.pem; ssl_certificate_key /etc/ssl/s.key;', 'ssl_reject_handshake on;'), pick('', 'ssl_verify_client on;', 'ssl_conf_command Options Bogus;'))
-    .map(([atHttp, httpCert, inServer, serverTls, after]) =>
+    .tuple(
+      cipherStatement,
+      fc.boolean(),
+      cipherStatement,
+      pick('', 'ssl_certificate /etc/ssl/s.pem; ssl_certificate_key /etc/ssl/s.key;', 'ssl_reject_handshake on;'),
+      pick('', '', '', 'ssl_verify_client on;', 'ssl_conf_command Options Bogus;'),
+      curveStatement,
+    )
+    .map(([atHttp, httpCert, inServer, serverTls, after, curve]) =>
       [
         'events {}',
         'http {',
         ...(httpCert ? ['    ssl_certificate /etc/ssl/web.pem;', '    ssl_certificate_key /etc/ssl/web.key;'] : []),
         `    ${atHttp ?? ''}`,
-        `    server { listen 8080; ${serverTls} ${after} ${inServer ?? ''} }`,
+        `    server { listen 8080; ${serverTls} ${after} ${curve ?? ''} ${inServer ?? ''} }`,
         '}',
         ...MAIL_OK,
       ].join('\n'),
@@ -528,7 +545,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },
   { title: 'map keys around the size of a hash bucket, repeated or not', name: 'map-keys', arbitrary: mapHashes, rejected: [30, 280] },
   { title: 'ssl_conf_command pairs in mail and http servers with and without TLS', name: 'tls-commands', arbitrary: tlsCommands, rejected: [50, 280] },
-  { title: 'ssl_ciphers strings in mail and http servers with and without TLS', name: 'tls-ciphers', arbitrary: tlsCiphers, rejected: [50, 280] },
+  { title: 'ssl_ciphers strings and ssl_ecdh_curve lists in mail and http servers with and without TLS', name: 'tls-ciphers', arbitrary: tlsCiphers, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

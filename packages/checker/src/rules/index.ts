@@ -40,6 +40,7 @@ import unknownMailProtocol from './unknown-mail-protocol.js';
 import sslCertificateRequired from './ssl-certificate-required.js';
 import sslCiphers from './ssl-ciphers.js';
 import sslConfCommand from './ssl-conf-command.js';
+import sslEcdhCurve from './ssl-ecdh-curve.js';
 import mapKeys from './map-keys.js';
 import missingFile from './missing-file.js';
 import authHttpRequired from './auth-http-required.js';
@@ -106,6 +107,7 @@ export const rules: readonly Rule[] = [
   sslCertificateRequired,
   sslCiphers,
   sslConfCommand,
+  sslEcdhCurve,
   missingFile,
   authHttpRequired,
   missingEvents,

@@ -1,10 +1,6 @@
-import { mergeOrder } from '../http-phases.js';
-import { httpServers, setsUpTls } from '../http-servers.js';
-import { cstr } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import { cipherListProblem } from '../tls/cipher-list.js';
-import type { Entry } from '../walk.js';
-import { postParseOrder, statementRange } from './server-checks-util.js';
+import { checkTlsValue } from '../tls/server-values.js';
 
 /**
  * ssl_ciphers in mail and http: nginx hands the string to OpenSSL (SSL_CTX_set_cipher_list)
@@ -34,44 +30,16 @@ builds leave out or add (RC4, 3DES, SEED, IDEA, GOST) and IANA names (\`TLS_ECDH
 which OpenSSL 3.0 does not take) count as known.`,
   },
   config(ctx) {
-    const servers = ctx.model.servers;
-    // Indexed: runs per server (see engine.ts on for...of).
-    for (let si = 0; si < servers.length; si++) {
-      const server = servers[si]!;
-      if (!server.sslMode || !server.listens.length) continue;
-      const setting = server.settings.ssl_ciphers;
-      const d = setting.directive;
-      // The default, HIGH:!aNULL:!MD5, is fine.
-      if (!d) continue;
-      const problem = cipherListProblem(setting.value);
-      if (!problem) continue;
-      ctx.report({
-        message: message(setting.value, problem.errors),
-        ...(problem.hint ? { hint: problem.hint } : {}),
-        file: setting.file ?? server.file,
-        line: d.line,
-        range: statementRange(d),
-        // ngx_mail_ssl_merge_conf: after the certificate checks, before loading the files.
-        order: postParseOrder(ctx, 'ssl', server, 0.5),
-      });
-    }
-    // A statement of http {} that several servers inherit is reported once, for the first of them.
-    const reported = new Set<Entry>();
-    for (const s of httpServers(ctx)) {
-      if (!setsUpTls(ctx, s)) continue;
-      const c = s.pick('ssl_ciphers').at(-1);
-      if (!c || c.directive.argCount !== 1 || reported.has(c)) continue;
-      const value = cstr(c.directive.argValue(0));
-      const problem = cipherListProblem(value);
-      if (!problem) continue;
-      reported.add(c);
-      // ngx_http_ssl_merge_srv_conf: after the certificate checks (http-ssl-keys), before the
-      // client verification and the commands.
-      ctx.report({ entry: c, message: message(value, problem.errors), ...(problem.hint ? { hint: problem.hint } : {}), order: mergeOrder(s.http, 'ssl', s.server.seq, 0.5) });
-    }
+    checkTlsValue(ctx, {
+      directive: 'ssl_ciphers',
+      problem(value) {
+        const p = cipherListProblem(value);
+        return p && { message: `SSL_CTX_set_cipher_list("${value}") failed (SSL: ${p.errors})`, ...(p.hint ? { hint: p.hint } : {}) };
+      },
+      // After the certificate checks, before the certificates are loaded (mail) or the client
+      // verification and the commands (http).
+      mailStep: 0.5,
+      httpStep: 0.5,
+    });
   },
 });
-
-function message(value: string, errors: string): string {
-  return `SSL_CTX_set_cipher_list("${value}") failed (SSL: ${errors})`;
-}

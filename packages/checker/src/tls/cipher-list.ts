@@ -48,6 +48,8 @@ interface Element {
   nothing: boolean;
   /** `!ALL`/`-ALL` may leave some of it: the eNULL suites, which ALL does not include. */
   outsideAll: boolean;
+  /** Adds only eNULL suites (`eNULL`, `NULL-SHA`, `ECDHE-RSA-NULL-SHA`). */
+  onlyENull: boolean;
 }
 
 /** The problem OpenSSL 3 reports for a cipher string, or null when none is certain. */
@@ -60,7 +62,7 @@ export function cipherListProblem(list: string): CipherListProblem | null {
   // SUITEB... replaces the string.
   if (s.startsWith('SUITEB')) return null;
   if (s.startsWith('DEFAULT')) {
-    elements.push({ rule: 'add', text: 'DEFAULT', nothing: false, outsideAll: false });
+    elements.push({ rule: 'add', text: 'DEFAULT', nothing: false, outsideAll: false, onlyENull: false });
     s = s.slice(s[7] === ':' ? 8 : 7);
   }
   let i = 0;
@@ -119,11 +121,14 @@ export function cipherListProblem(list: string): CipherListProblem | null {
     // separator, that is certain only after one word every build has.
     if (i < s.length && !isSeparator(s[i]) && !(words.length === 1 && CORE_ALIASES.has(words[0]!))) return null;
     const text = words.join('+');
-    elements.push({ rule, text, nothing: words.some((w) => TLS13_SUITES.has(w)), outsideAll: !words.some(withinAll) });
+    elements.push({ rule, text, nothing: words.some((w) => TLS13_SUITES.has(w)), outsideAll: !words.some(withinAll), onlyENull: words.some(encryptsNothing) });
   }
   if (invalid) return { errors: repeat(INVALID_COMMAND, invalid), hint: 'the commands are @STRENGTH and @SECLEVEL=0 to @SECLEVEL=5' };
 
-  const adds = elements.filter((e, at) => e.rule === 'add' && !e.nothing && !takenOut(elements, e, at));
+  // The eNULL suites are out for good after a leading DEFAULT (ALL:!COMPLEMENTOFDEFAULT:!eNULL)
+  // or a `!eNULL`: then `!ALL`/`-ALL` leaves nothing of any element.
+  const eNullKilled = elements[0]?.text === 'DEFAULT' || elements.some((e) => e.rule === 'kill' && (e.text === 'eNULL' || e.text === 'NULL' || e.text === 'COMPLEMENTOFALL'));
+  const adds = elements.filter((e, at) => e.rule === 'add' && !e.nothing && !(eNullKilled && e.onlyENull) && !takenOut(elements, e, at, eNullKilled));
   if (adds.length) return null;
   return { errors: NO_MATCH, ...noMatchHint(list, elements, unknownWords) };
 }
@@ -167,9 +172,14 @@ function withinAll(word: string): boolean {
   return !word.includes('NULL') && !ALIASES.has(word) && (SUITE_NAMES.has(word) || BUILD_DEPENDENT.test(word) || /^TLS_.+_WITH_/.test(word));
 }
 
+/** Words that select only eNULL suites. */
+function encryptsNothing(word: string): boolean {
+  return word === 'eNULL' || word === 'NULL' || word === 'COMPLEMENTOFALL' || (!ALIASES.has(word) && /(^|-)NULL-/.test(word));
+}
+
 /** Whether the suites `e` (at index `at`) adds are all taken out by a later `-` or any `!`. */
-function takenOut(elements: Element[], e: Element, at: number): boolean {
-  return elements.some((r, k) => (r.rule === 'kill' || (r.rule === 'del' && k > at)) && (r.text === e.text || (r.text === 'ALL' && !e.outsideAll)));
+function takenOut(elements: Element[], e: Element, at: number, eNullKilled: boolean): boolean {
+  return elements.some((r, k) => (r.rule === 'kill' || (r.rule === 'del' && k > at)) && (r.text === e.text || (r.text === 'ALL' && (!e.outsideAll || eNullKilled))));
 }
 
 function repeat(error: string, n: number): string {
