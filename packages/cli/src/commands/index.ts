@@ -21,7 +21,9 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
 
 export async function registerCommands(program: Command, setExit: SetExit, argv: string[] = [], tuneHeap = false): Promise<void> {
   const named = argv.slice(2).find((a) => !a.startsWith('-'));
-  const names = named && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  // `mailconf --version` needs no command (help lists them all): 66 → 30 ms.
+  const versionOnly = !named && argv.slice(2).some((a) => a === '-V' || a === '--version');
+  const names = named && named in COMMANDS ? [named] : versionOnly ? [] : Object.keys(COMMANDS);
   if (named && tuneHeap) tuneForCommand(named);
   for (const name of names) (await COMMANDS[name]!())(program, setExit);
 }
