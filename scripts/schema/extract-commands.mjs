@@ -258,6 +258,8 @@ const SLOTS = {
   ngx_http_file_cache_valid_set_slot: 'cache-valid',
   ngx_http_upstream_param_set_slot: 'param',
   ngx_http_upstream_bind_set_slot: 'bind',
+  // A handler of its own that reads its words as ngx_http_upstream_bind_set_slot does.
+  ngx_stream_proxy_bind: 'bind',
   ngx_http_types_slot: 'types',
 };
 

@@ -130,6 +130,7 @@ const httpItem = pick(
 const streamItem = pick(
   'proxy_downstream_buffer 16k;', 'proxy_upstream_buffer 16x;', 'proxy_ssl_protocols TLSv1.2 tlsv1.2;', 'proxy_ssl_protocols SSLv4;', 'limit_conn_log_level warn;', 'limit_conn_log_level loud;',
   'proxy_timeout 10m;', 'proxy_timeout 10q;', 'resolver 127.0.0.1; resolver 127.0.0.1;', 'proxy_bind 127.0.0.1;', 'proxy_buffer_size 16k; proxy_buffer_size 16k;', 'tcp_nodelay off;',
+  'proxy_bind localhost;', 'proxy_bind [::1];', 'proxy_bind [::1]:80 transparent;', 'proxy_bind 127.0.0.1 foo;', 'proxy_bind $remote_addr;', 'proxy_bind off; proxy_bind off;',
 );
 const HTTP_ZONES = ['    limit_req_zone $binary_remote_addr zone=one:1m rate=1r/s;', '    limit_conn_zone $binary_remote_addr zone=addr:1m;', '    proxy_cache_path /tmp/mailconf-gen-pages keys_zone=pages:1m;'];
 
