@@ -429,7 +429,14 @@ const curveList = fc
   .map(([names, mistake, at]) => (mistake === null ? names : [...names.slice(0, at), mistake, ...names.slice(at)]))
   .map((names) => (names.length ? names.join(':') : 'auto'));
 const curveStatement = fc.option(curveList.map((c) => `ssl_ecdh_curve ${quoted(c)};`), { freq: 2 });
-/** ssl_ciphers and ssl_ecdh_curve in mail {} and its servers with and without TLS, and in http, with other checks of the same merge. */
+/** The certificates of a stream server or of stream {}: none, a pair, a certificate without its key, two with one key. */
+const streamCertificates = pick(
+  '',
+  'ssl_certificate /etc/ssl/s.pem; ssl_certificate_key /etc/ssl/s.key;',
+  'ssl_certificate /etc/ssl/s.pem;',
+  'ssl_certificate /etc/ssl/a.pem; ssl_certificate /etc/ssl/b.pem; ssl_certificate_key /etc/ssl/a.key;',
+);
+/** ssl_ciphers and ssl_ecdh_curve in mail {} and its servers with and without TLS, and in http and stream, with other checks of the same merge. */
 const tlsCiphers = fc.oneof(
   fc
     .tuple(cipherStatement, cipherStatement, pick('listen 10993 ssl;', 'listen 10587; starttls on;', 'listen 10143;'), cipherStatement, pick('', '', '', 'ssl_conf_command Options Bogus;'), curveStatement, curveStatement)
@@ -463,6 +470,19 @@ const tlsCiphers = fc.oneof(
         ...(httpCert ? ['    ssl_certificate /etc/ssl/web.pem;', '    ssl_certificate_key /etc/ssl/web.key;'] : []),
         `    ${atHttp ?? ''}`,
         `    server { listen 8080; ${serverTls} ${after} ${curve ?? ''} ${inServer ?? ''} }`,
+        '}',
+        ...MAIL_OK,
+      ].join('\n'),
+    ),
+  fc
+    .tuple(streamCertificates, streamCertificates, pick('listen 12993 ssl;', 'listen 12993;', 'listen 12993 ssl; listen 12994 ssl;'), cipherStatement, curveStatement, pick('', '', 'ssl_conf_command Options Bogus;'), pick('', 'listen 12993;', 'listen *:12995 ssl;'))
+    .map(([atStream, inServer, listen, ciphers, curve, command, second]) =>
+      [
+        'events {}',
+        'stream {',
+        `    ${atStream}`,
+        `    server { ${listen} proxy_pass 127.0.0.1:993; ${inServer} ${ciphers ?? ''} ${curve ?? ''} ${command} }`,
+        ...(second ? [`    server { ${second} proxy_pass 127.0.0.1:995; }`] : []),
         '}',
         ...MAIL_OK,
       ].join('\n'),
@@ -546,7 +566,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },
   { title: 'map keys around the size of a hash bucket, repeated or not', name: 'map-keys', arbitrary: mapHashes, rejected: [30, 280] },
   { title: 'ssl_conf_command pairs in mail and http servers with and without TLS', name: 'tls-commands', arbitrary: tlsCommands, rejected: [50, 280] },
-  { title: 'ssl_ciphers strings and ssl_ecdh_curve lists in mail and http servers with and without TLS', name: 'tls-ciphers', arbitrary: tlsCiphers, rejected: [50, 280] },
+  { title: 'ssl_ciphers strings, ssl_ecdh_curve lists and certificates in mail, http and stream servers with and without TLS', name: 'tls-ciphers', arbitrary: tlsCiphers, rejected: [50, 280] },
 ];
 
 describe.skipIf(!hasNginx)('generated configurations: mailconf agrees with nginx -t', () => {

@@ -25,7 +25,7 @@ without any certificate is http-listen's.) Then, in a server with TLS, \`ssl_ver
   config(ctx) {
     // A statement of http {} that several servers inherit is reported once, for the first of them.
     const reported = new Set<Entry>();
-    for (const { http, server, pick } of httpServers(ctx)) {
+    for (const { block: http, server, pick } of httpServers(ctx)) {
       const certs = pick('ssl_certificate');
       const keys = pick('ssl_certificate_key');
       // `ssl on` is gone from 1.25.1 on.

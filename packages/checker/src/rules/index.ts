@@ -41,6 +41,7 @@ import sslCertificateRequired from './ssl-certificate-required.js';
 import sslCiphers from './ssl-ciphers.js';
 import sslConfCommand from './ssl-conf-command.js';
 import sslEcdhCurve from './ssl-ecdh-curve.js';
+import streamSslKeys from './stream-ssl-keys.js';
 import mapKeys from './map-keys.js';
 import missingFile from './missing-file.js';
 import authHttpRequired from './auth-http-required.js';
@@ -108,6 +109,7 @@ export const rules: readonly Rule[] = [
   sslCiphers,
   sslConfCommand,
   sslEcdhCurve,
+  streamSslKeys,
   missingFile,
   authHttpRequired,
   missingEvents,

@@ -14,7 +14,8 @@ export default defineRule({
     kind: 'nginx',
     severity: 'error',
     docs: `nginx passes \`ssl_ciphers\` to OpenSSL when it sets up a server's TLS (in mail, every server that
-speaks TLS; in http, every server with a certificate), and \`nginx -t\` fails with no line when
+speaks TLS; in http, every server with a certificate; in stream, up to 1.25.4 every server with a
+\`listen ... ssl\`, from 1.25.5 every server with a certificate), and \`nginx -t\` fails with no line when
 OpenSSL refuses it:
 - \`no cipher match\`: nothing in the string selects a TLS 1.2 suite. OpenSSL skips names it does
   not know without a word, so a string made only of them fails: a misspelling, a name in lower

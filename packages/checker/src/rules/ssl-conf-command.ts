@@ -1,5 +1,5 @@
 import { mergeOrder } from '../http-phases.js';
-import { httpServers, setsUpTls } from '../http-servers.js';
+import { tlsServers } from '../http-servers.js';
 import { cstr } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
@@ -9,7 +9,7 @@ import type { Entry } from '../walk.js';
 import { postParseOrder, serverEntry, statementRange } from './server-checks-util.js';
 
 /**
- * ssl_conf_command in mail and http: nginx hands each pair to OpenSSL when it sets up a
+ * ssl_conf_command in mail, http and stream: nginx hands each pair to OpenSSL when it sets up a
  * server's TLS, after the block is read, and fails on the first OpenSSL refuses.
  */
 export default defineRule({
@@ -21,7 +21,8 @@ export default defineRule({
     docs: `\`ssl_conf_command NAME VALUE\` passes a setting straight to OpenSSL (SSL_CONF_cmd) when nginx sets up
 a server's TLS, with the commands of the server or, when it has none, of \`mail {}\` or \`http {}\`: in
 mail, every server that speaks TLS (\`listen ... ssl\`, \`starttls\`); in http, every server with a
-certificate (its own or http's), \`ssl_reject_handshake on\` or (up to 1.25.0) \`ssl on\`. OpenSSL
+certificate (its own or http's), \`ssl_reject_handshake on\` or (up to 1.25.0) \`ssl on\`; in stream, up to
+1.25.4 every server with a \`listen ... ssl\`, from 1.25.5 every server with a certificate. OpenSSL
 refuses, and \`nginx -t\` fails with no line:
 - a command it does not know (names are OpenSSL's file names, in any case: \`Ciphersuites\`,
   \`MinProtocol\`, \`Options\`, \`Groups\`, ...);
@@ -63,15 +64,13 @@ The message is OpenSSL 3.0's. Group names and files are left to nginx: they depe
 function checkHttpServers(ctx: RuleContext): void {
   // A statement of http {} that several servers inherit is reported once, for the first of them.
   const reported = new Set<Entry>();
-  for (const s of httpServers(ctx)) {
-    if (!setsUpTls(ctx, s)) continue;
-    const { http, server, pick } = s;
+  for (const { block, server, pick } of tlsServers(ctx)) {
     for (const c of pick('ssl_conf_command')) {
       if (c.directive.argCount !== 2) continue;
       const message = sslConfCommandError(cstr(c.directive.argValue(0)), cstr(c.directive.argValue(1)));
       if (!message) continue;
       // After the certificate checks of the same merge (http-ssl-keys).
-      if (!reported.has(c)) ctx.report({ entry: c, message, order: mergeOrder(http, 'ssl', server.seq, 1) });
+      if (!reported.has(c)) ctx.report({ entry: c, message, order: mergeOrder(block, 'ssl', server.seq, 1) });
       reported.add(c);
       break;
     }

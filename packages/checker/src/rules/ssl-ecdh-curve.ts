@@ -14,7 +14,8 @@ export default defineRule({
     kind: 'nginx',
     severity: 'error',
     docs: `nginx passes \`ssl_ecdh_curve\` (all but \`auto\`) to OpenSSL when it sets up a server's TLS (in mail,
-every server that speaks TLS; in http, every server with a certificate), and \`nginx -t\` fails with
+every server that speaks TLS; in http, every server with a certificate; in stream, up to 1.25.4 every
+server with a \`listen ... ssl\`, from 1.25.5 every server with a certificate), and \`nginx -t\` fails with
 no line on the first group OpenSSL cannot set: \`group 'P256' cannot be set\`. Judged here:
 - a near miss of a standard name: \`P256\` (\`P-256\`), \`secp384\` (\`secp384r1\`), \`prime256\`;
 - names separated by anything but \`:\` (\`"X25519, secp384r1"\`, \`"X25519 secp384r1"\`);

@@ -5,7 +5,7 @@
  * up (its own statement or http {}'s). A statement several servers share is reported once.
  */
 import { mergeOrder } from '../http-phases.js';
-import { httpServers, setsUpTls } from '../http-servers.js';
+import { tlsServers } from '../http-servers.js';
 import { cstr } from '../mail/listen.js';
 import type { ServerSettings } from '../model.js';
 import type { RuleContext } from '../rule.js';
@@ -37,13 +37,12 @@ export function checkTlsValue(ctx: RuleContext, check: TlsValueCheck): void {
     ctx.report({ ...problem, file: setting.file ?? server.file, line: d.line, range: statementRange(d), order: postParseOrder(ctx, 'ssl', server, check.mailStep) });
   }
   const reported = new Set<Entry>();
-  for (const s of httpServers(ctx)) {
-    if (!setsUpTls(ctx, s)) continue;
+  for (const s of tlsServers(ctx)) {
     const c = s.pick(check.directive).at(-1);
     if (!c || c.directive.argCount !== 1 || reported.has(c)) continue;
     const problem = check.problem(cstr(c.directive.argValue(0)));
     if (!problem) continue;
     reported.add(c);
-    ctx.report({ entry: c, ...problem, order: mergeOrder(s.http, 'ssl', s.server.seq, check.httpStep) });
+    ctx.report({ entry: c, ...problem, order: mergeOrder(s.block, 'ssl', s.server.seq, check.httpStep) });
   }
 }
