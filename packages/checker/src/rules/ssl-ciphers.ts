@@ -28,7 +28,8 @@ OpenSSL refuses it:
 
 The message is OpenSSL 3.0's. Only what every OpenSSL 3 build refuses is judged: suites some
 builds leave out or add (RC4, 3DES, SEED, IDEA, GOST) and IANA names (\`TLS_ECDHE_RSA_WITH_...\`,
-which OpenSSL 3.0 does not take) count as known.`,
+which OpenSSL 3.0 does not take) count as known; names with \`_\` (read as one name only from 3.2) and
+Fedora's, RHEL's and openSUSE's \`PROFILE=SYSTEM\` are left to nginx.`,
   },
   config(ctx) {
     checkTlsValue(ctx, {

@@ -23,7 +23,8 @@ no line on the first group OpenSSL cannot set: \`group 'P256' cannot be set\`. J
 
 Other unknown names are left to nginx: providers may add groups of any name (post-quantum ones
 such as \`p256_mlkem768\`), and OpenSSL 3.5 reads a richer syntax (\`X25519MLKEM768/X25519:secp384r1\`,
-\`?\`, \`*\`, \`-\`, \`DEFAULT\`). The message is OpenSSL 3.0's.`,
+\`?\`, \`*\`, \`-\`, \`DEFAULT\`); past a group some builds lack (binary curves, brainpool, ML-KEM) nothing is
+said. The message is OpenSSL 3.0's to 3.2's: from 3.3 nginx prints \`SSL_CTX_set1_curves_list("...") failed\` alone.`,
   },
   config(ctx) {
     checkTlsValue(ctx, {

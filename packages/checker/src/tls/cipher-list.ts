@@ -28,6 +28,7 @@ export interface CipherListProblem {
   hint?: string;
 }
 
+const IANA = /^TLS_.+_WITH_/;
 const isSeparator = (c: string | undefined) => c === ':' || c === ' ' || c === ';' || c === ',';
 const isNameChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9\-_.=]/.test(c);
 
@@ -37,7 +38,7 @@ function lookup(word: string): Known {
   if (TLS13_SUITES.has(word)) return 'tls13';
   if (ALIASES.has(word) || SUITE_NAMES.has(word) || BUILD_DEPENDENT.test(word)) return 'known';
   // IANA names of TLS 1.2 suites: OpenSSL 3.0 does not take them, later releases might.
-  if (/^TLS_.+_WITH_/.test(word)) return 'known';
+  if (IANA.test(word)) return 'known';
   return 'unknown';
 }
 
@@ -61,6 +62,14 @@ export function cipherListProblem(list: string): CipherListProblem | null {
   // ssl_create_cipher_list: a leading DEFAULT is the default list (all of it within ALL), and
   // SUITEB... replaces the string.
   if (s.startsWith('SUITEB')) return null;
+  // Fedora, RHEL and openSUSE patch OpenSSL to read PROFILE=SYSTEM as the system policy.
+  if (s.startsWith('PROFILE=SYSTEM')) return null;
+  // `_` is part of a name from OpenSSL 3.2 on (with IANA names), not before: only TLS 1.3 and
+  // IANA suite names come out the same either way.
+  for (const run of s.match(/[A-Za-z0-9_.=-]+/g) ?? []) {
+    const word = run.replace(/^-+/, '');
+    if (word.includes('_') && !TLS13_SUITES.has(word) && !IANA.test(word)) return null;
+  }
   if (s.startsWith('DEFAULT')) {
     elements.push({ rule: 'add', text: 'DEFAULT', nothing: false, outsideAll: false, onlyENull: false });
     s = s.slice(s[7] === ':' ? 8 : 7);
@@ -169,7 +178,7 @@ const ENCRYPTING = new Set([
 ]);
 function withinAll(word: string): boolean {
   if (ENCRYPTING.has(word)) return true;
-  return !word.includes('NULL') && !ALIASES.has(word) && (SUITE_NAMES.has(word) || BUILD_DEPENDENT.test(word) || /^TLS_.+_WITH_/.test(word));
+  return !word.includes('NULL') && !ALIASES.has(word) && (SUITE_NAMES.has(word) || BUILD_DEPENDENT.test(word) || IANA.test(word));
 }
 
 /** Words that select only eNULL suites. */

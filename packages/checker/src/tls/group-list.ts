@@ -7,7 +7,9 @@
  * tuples, `*`, `-` and `?` before names, `DEFAULT`), so only what no OpenSSL 3 setup takes is
  * judged: `auto` anywhere but alone, names holding a space, `,` or `;` (the separator is
  * `:`), and near misses of a standard name (`P256`, `secp384`, `prime256`). Where a name
- * before those might fail first (an unknown one, a case variant, a repeat), nothing is said.
+ * before those might fail first (an unknown one, a case variant, a repeat, a group some builds
+ * lack), nothing is said. The message is 3.0's to 3.2's: from 3.3 OpenSSL adds no error text,
+ * and nginx prints `SSL_CTX_set1_curves_list("...") failed` alone.
  */
 import { distance } from '../suggest.js';
 
@@ -21,6 +23,32 @@ const GROUPS: readonly (readonly string[])[] = [
 ].map((g) => g.split(':'));
 
 const GROUP_OF = new Map<string, number>(GROUPS.flatMap((names, id) => names.map((n) => [n, id] as [string, number])));
+/**
+ * The groups every OpenSSL 3 build can set: not the binary curves (no-ec2m builds), secp256k1 and
+ * the brainpool curves (not in the FIPS provider), the TLS 1.3 brainpool groups (3.2), ML-KEM
+ * (3.5) or SM2. OpenSSL stops at the first group it cannot set,
+ * so past any other name the first failure is not certain.
+ */
+const EVERYWHERE = new Set([
+  'secp256r1',
+  'prime256v1',
+  'P-256',
+  'secp384r1',
+  'P-384',
+  'secp521r1',
+  'P-521',
+  'x25519',
+  'X25519',
+  'x448',
+  'X448',
+  'ffdhe2048',
+  'ffdhe3072',
+  'ffdhe4096',
+  'ffdhe6144',
+  'ffdhe8192',
+]);
+/** Names a provider may register (oqs-provider's x25519_mlkem768, p256_kyber768, ...). */
+const PROVIDER_LIKE = /_|mlkem|kyber|frodo|bike|hqc/i;
 const LOWER = new Set([...GROUP_OF.keys()].map((n) => n.toLowerCase()));
 
 export interface GroupListProblem {
@@ -34,10 +62,13 @@ export function groupListProblem(list: string): GroupListProblem | null {
   if (list === 'auto') return null;
   const seen = new Set<number>();
   for (const raw of list.split(':')) {
-    // CONF_parse_list drops the spaces around each name.
-    const name = raw.trim();
+    // CONF_parse_list drops the ASCII white space around each name (isspace, not Unicode's).
+    const name = raw.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
+    // OpenSSL copies a name into 64 bytes: a longer one fails with another message.
+    if (Buffer.byteLength(name) > 63) return null;
     const id = GROUP_OF.get(name);
     if (id !== undefined) {
+      if (!EVERYWHERE.has(name)) return null;
       // A group named twice fails (in 3.0) with no error text: not judged.
       if (seen.has(id)) return null;
       seen.add(id);
@@ -46,7 +77,7 @@ export function groupListProblem(list: string): GroupListProblem | null {
     if (name.toLowerCase() === 'auto') return { group: name, hint: '"auto" (OpenSSL\'s own list) is nginx\'s word, alone and in lower case' };
     if (name === '' || /^[?*-]/.test(name) || name.includes('/') || name === 'DEFAULT') return null;
     if (/[ ,;]/.test(name)) return { group: name, hint: 'the names are separated by ":", as in "X25519:secp384r1"' };
-    if (LOWER.has(name.toLowerCase())) return null;
+    if (LOWER.has(name.toLowerCase()) || PROVIDER_LIKE.test(name)) return null;
     const near = nearest(name);
     return near ? { group: name, hint: `did you mean "${near}"?` } : null;
   }
