@@ -32,15 +32,14 @@ const IANA = /^TLS_.+_WITH_/;
 const isSeparator = (c: string | undefined) => c === ':' || c === ' ' || c === ';' || c === ',';
 const isNameChar = (c: string | undefined) => c !== undefined && /[A-Za-z0-9\-_.=]/.test(c);
 
-type Known = 'unknown' | 'tls13' | 'known';
-
-function lookup(word: string): Known {
-  if (TLS13_SUITES.has(word)) return 'tls13';
-  if (ALIASES.has(word) || SUITE_NAMES.has(word) || BUILD_DEPENDENT.test(word)) return 'known';
+/** Whether some OpenSSL 3 build has the word in its lookup list (names are exact). */
+function mayKnow(word: string): boolean {
   // IANA names of TLS 1.2 suites: OpenSSL 3.0 does not take them, later releases might.
-  if (IANA.test(word)) return 'known';
-  return 'unknown';
+  return TLS13_SUITES.has(word) || ALIASES.has(word) || SUITE_NAMES.has(word) || BUILD_DEPENDENT.test(word) || IANA.test(word);
 }
+
+/** Whether OpenSSL reads on after these words whatever the build: one alias every build has. */
+const certainlyKnown = (words: readonly string[]) => words.length === 1 && CORE_ALIASES.has(words[0]!);
 
 interface Element {
   rule: 'add' | 'kill' | 'del' | 'ord';
@@ -59,8 +58,7 @@ export function cipherListProblem(list: string): CipherListProblem | null {
   const unknownWords: string[] = [];
   let invalid = 0;
   let s = list;
-  // ssl_create_cipher_list: a leading DEFAULT is the default list (all of it within ALL), and
-  // SUITEB... replaces the string.
+  // ssl_create_cipher_list replaces a string starting with SUITEB.
   if (s.startsWith('SUITEB')) return null;
   // Fedora, RHEL and openSUSE patch OpenSSL to read PROFILE=SYSTEM as the system policy.
   if (s.startsWith('PROFILE=SYSTEM')) return null;
@@ -70,6 +68,7 @@ export function cipherListProblem(list: string): CipherListProblem | null {
     const word = run.replace(/^-+/, '');
     if (word.includes('_') && !TLS13_SUITES.has(word) && !IANA.test(word)) return null;
   }
+  // A leading DEFAULT is the default list (all of it within ALL), then the rest.
   if (s.startsWith('DEFAULT')) {
     elements.push({ rule: 'add', text: 'DEFAULT', nothing: false, outsideAll: false, onlyENull: false });
     s = s.slice(s[7] === ':' ? 8 : 7);
@@ -97,7 +96,7 @@ export function cipherListProblem(list: string): CipherListProblem | null {
       if (i === start) {
         // A character OpenSSL cannot read: certain only when every word before it in this
         // element is one every build has (else OpenSSL may have skipped it).
-        if (words.every((w) => CORE_ALIASES.has(w)) && words.length <= 1) {
+        if (words.length === 0 || certainlyKnown(words)) {
           const what = i < s.length ? `"${s[i]}"` : 'the end of the string';
           return { errors: repeat(INVALID_COMMAND, invalid + 1), hint: `OpenSSL expects a cipher name or alias ${rule === 'add' ? 'here' : `after "${ch}"`}, not ${what}` };
         }
@@ -107,8 +106,7 @@ export function cipherListProblem(list: string): CipherListProblem | null {
       const word = s.slice(start, i);
       const multi = s[i] === '+';
       if (multi) i++;
-      const k = lookup(word);
-      if (k === 'unknown') {
+      if (!mayKnow(word)) {
         unknownWords.push(word);
         known = false;
         break;
@@ -128,7 +126,7 @@ export function cipherListProblem(list: string): CipherListProblem | null {
     }
     // Found, in some builds at least: OpenSSL reads on from here. Followed by more than a
     // separator, that is certain only after one word every build has.
-    if (i < s.length && !isSeparator(s[i]) && !(words.length === 1 && CORE_ALIASES.has(words[0]!))) return null;
+    if (i < s.length && !isSeparator(s[i]) && !certainlyKnown(words)) return null;
     const text = words.join('+');
     elements.push({ rule, text, nothing: words.some((w) => TLS13_SUITES.has(w)), outsideAll: !words.some(withinAll), onlyENull: words.some(encryptsNothing) });
   }
