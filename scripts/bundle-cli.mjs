@@ -1,9 +1,12 @@
 /**
- * Bundles the mailconf command into ES modules (packages/cli/dist/bundle/mailconf.js, with one
- * chunk per command loaded on demand).
+ * Bundles the mailconf command into one CommonJS file (packages/cli/dist/bundle/mailconf.cjs).
  * Loading one file instead of a hundred modules is most of what makes a short `mailconf`
  * run fast; the per-package dist/ folders stay for library users. nginx's directive docs
  * (@nginx/reference-lib, 1.7 MB) stay external and are loaded only when docs are asked for.
+ *
+ * A script rather than ES modules because bin/mailconf.js compiles it with V8's code cache
+ * made *after* a run (bin/code-cache.js), which only a script can have. Each command's modules
+ * still run only when that command runs (esbuild wraps what is imported on demand).
  */
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
@@ -56,23 +59,22 @@ const jsonParsed = {
   },
 };
 
-// Chunk names carry a content hash: clear the old ones so they do not pile up.
+// Clear earlier outputs (earlier builds wrote ES module chunks here).
 fs.rmSync(path.join(root, 'packages/cli/dist/bundle'), { recursive: true, force: true });
 
 await esbuild.build({
   entryPoints: [path.join(root, 'packages/cli/src/index.ts')],
-  outdir: path.join(root, 'packages/cli/dist/bundle'),
-  entryNames: 'mailconf',
-  chunkNames: 'chunks/[name]-[hash]',
-  splitting: true,
+  outfile: path.join(root, 'packages/cli/dist/bundle/mailconf.cjs'),
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node22',
   sourcemap: true,
   external: ['@nginx/reference-lib', 'editorconfig', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument'],
   alias: Object.fromEntries(['syntax', 'schema', 'checker', 'format', 'runtime', 'lsp'].map((n) => [`@mailconf/${n}`, pkg(n)])),
-  banner: { js: "import { createRequire as __mailconfCreateRequire } from 'node:module'; const require = __mailconfCreateRequire(import.meta.url);" },
+  // The modules that ask where they are (import.meta.url) get the bundle's own address.
+  define: { 'import.meta.url': '__mailconfBundleUrl' },
+  banner: { js: "var __mailconfBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [builtins, jsonParsed],
   logLevel: 'warning',
 });

@@ -27,13 +27,31 @@ export const TURBOFAN_FROM = 4 * 1024 * 1024;
 
 let sizeDecides = false;
 
+/** What undoes each flag set so far: V8's default of that flag. */
+const undo: string[] = [];
+
+function setFlag(flag: string, v8Default: string): void {
+  v8.setFlagsFromString(flag);
+  undo.push(v8Default);
+}
+
 export function tuneForCommand(name: string): void {
-  if (ONE_SHOT.has(name)) v8.setFlagsFromString('--semi-space-growth-factor=1');
+  if (ONE_SHOT.has(name)) setFlag('--semi-space-growth-factor=1', '--semi-space-growth-factor=2');
   sizeDecides = INPUT_SIZED.has(name);
 }
 
 /** Told the size of the main input once it is read, before any of it is lexed. */
 export function inputRead(bytes: number): void {
-  if (sizeDecides && bytes < TURBOFAN_FROM) v8.setFlagsFromString('--no-turbofan');
+  if (sizeDecides && bytes < TURBOFAN_FROM) setFlag('--no-turbofan', '--turbofan');
   sizeDecides = false;
+}
+
+/**
+ * Puts back V8's defaults of the flags set above, once the command is done. V8 tags a code
+ * cache with the flags that differ from their defaults and refuses it under others: the cache
+ * bin/code-cache.js writes after a run must carry the flags the next run starts with (none).
+ * A test checks that the next run takes the cache (a change of V8's defaults would show there).
+ */
+export function restoreV8Defaults(): void {
+  while (undo.length) v8.setFlagsFromString(undo.pop()!);
 }

@@ -7,6 +7,7 @@ import { registerCommands } from './commands/index.js';
 import { ignoreClosedPipe } from './io/closed-pipe.js';
 
 export { VERSION } from './version.js';
+export { restoreV8Defaults } from './heap-tuning.js';
 import { VERSION } from './version.js';
 
 export interface MainOptions {
