@@ -36,6 +36,17 @@ function both(name: string, mail: string) {
   return { nginx, ours: first ? { message: first.nginx!.message, line: first.line, rule: first.ruleId } : null };
 }
 
+/** A real self-signed certificate and its key (made once). */
+let made: { cert: string; key: string } | undefined;
+function certificate(): { cert: string; key: string } {
+  if (made) return made;
+  const cert = path.join(dir, 'cert.pem');
+  const key = path.join(dir, 'key.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=mailconf-test', '-days', '1', '-keyout', key, '-out', cert]);
+  expect(r.status).toBe(0);
+  return (made = { cert, key });
+}
+
 describe.skipIf(!canRun)('missing files: mailconf --check-files and nginx -t fail alike', () => {
   it('a missing certificate', () => {
     const { nginx, ours } = both('cert', `mail {\n auth_http 127.0.0.1:9000/auth;\n server {\n  listen 127.0.0.1:9993 ssl;\n  protocol imap;\n  ssl_certificate ${dir}/none.pem;\n  ssl_certificate_key ${dir}/none.key;\n }\n}`);
@@ -55,11 +66,28 @@ describe.skipIf(!canRun)('missing files: mailconf --check-files and nginx -t fai
     expect(ours).toBeNull();
   });
 
+  it.skipIf(!hasOpenssl)('session ticket key files: 48 or 80 bytes pass; 32 bytes or a missing file fail, on the line of the } ending mail {}', () => {
+    const { cert, key } = certificate();
+    const keyFile = (name: string, bytes: number) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, Buffer.alloc(bytes, 7));
+      return file;
+    };
+    const server = (ticket: string) =>
+      `mail {\n auth_http 127.0.0.1:9000/auth;\n server {\n  listen 127.0.0.1:9993 ssl;\n  protocol imap;\n  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_session_ticket_key ${ticket};\n }\n\n}`;
+    for (const bytes of [48, 80]) expect(both(`ticket-${bytes}`, server(keyFile(`ticket-${bytes}.key`, bytes)))).toEqual({ nginx: null, ours: null });
+    for (const [name, ticket] of [
+      ['ticket-32', keyFile('ticket-32.key', 32)],
+      ['ticket-81', keyFile('ticket-81.key', 81)],
+      ['ticket-missing', path.join(dir, 'none-ticket.key')],
+    ]) {
+      const { nginx, ours } = both(name!, server(ticket!));
+      expect(ours).toEqual({ message: nginx!.message, line: nginx!.line, rule: 'missing-file' });
+    }
+  });
+
   it.skipIf(!hasOpenssl)('a real certificate and key pass; a missing DH file then fails', () => {
-    const cert = path.join(dir, 'cert.pem');
-    const key = path.join(dir, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=mailconf-test', '-days', '1', '-keyout', key, '-out', cert]);
-    expect(made.status).toBe(0);
+    const { cert, key } = certificate();
     const server = `server {\n  listen 127.0.0.1:9993 ssl;\n  protocol imap;\n  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n`;
     const ok = both('real', `mail {\n auth_http 127.0.0.1:9000/auth;\n ${server} }\n}`);
     expect(ok).toEqual({ nginx: null, ours: null });

@@ -15,6 +15,7 @@ export default defineRule({
     description: 'An IPv4-mapped IPv6 listen address that cannot be bound with ipv6only on',
     kind: 'nginx',
     severity: 'error',
+    nginxChecks: ['C12'],
     docs: `\`listen [::ffff:192.0.2.1]:465;\` names an IPv4 address in IPv6 form. nginx opens IPv6 sockets
 with \`ipv6only=on\` by default, and Linux refuses to bind such a socket to an IPv4-mapped
 address, so \`nginx -t\` (and start-up) fails with \`bind() to [::ffff:192.0.2.1]:465 failed (22:

@@ -18,6 +18,7 @@ export default defineRule({
     description: 'An ssl_conf_command that OpenSSL refuses (unknown command, protocol or option word, cipher-suite name)',
     kind: 'nginx',
     severity: 'error',
+    nginxChecks: ['D10'],
     docs: `\`ssl_conf_command NAME VALUE\` passes a setting straight to OpenSSL (SSL_CONF_cmd) when nginx sets up
 a server's TLS, with the commands of the server or, when it has none, of \`mail {}\` or \`http {}\`: in
 mail, every server that speaks TLS (\`listen ... ssl\`, \`starttls\`); in http, every server with a

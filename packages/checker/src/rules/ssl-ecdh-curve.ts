@@ -13,6 +13,7 @@ export default defineRule({
     description: 'An ssl_ecdh_curve list OpenSSL refuses: a near miss of a group name, another separator than ":", "auto" in a list',
     kind: 'nginx',
     severity: 'error',
+    nginxChecks: ['D10'],
     docs: `nginx passes \`ssl_ecdh_curve\` (all but \`auto\`) to OpenSSL when it sets up a server's TLS (in mail,
 every server that speaks TLS; in http, every server with a certificate; in stream, up to 1.25.4 every
 server with a \`listen ... ssl\`, from 1.25.5 every server with a certificate), and \`nginx -t\` fails with
