@@ -15,7 +15,8 @@ import { noteSkip } from '../../../test/support/shared.js';
 
 const NGINX = '/usr/sbin/nginx';
 const MAIL_MODULE = '/usr/lib/nginx/modules/ngx_mail_module.so';
-const canRun = fs.existsSync(NGINX) && fs.existsSync(MAIL_MODULE) && spawnSync('unshare', ['-n', 'true']).status === 0;
+const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
+const canRun = fs.existsSync(NGINX) && fs.existsSync(MAIL_MODULE) && fs.existsSync(STREAM_MODULE) && spawnSync('unshare', ['-n', 'true']).status === 0;
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 if (!canRun) noteSkip('missing files vs nginx -t', 'nginx with the mail module, and unshare (root)');
 
@@ -27,7 +28,8 @@ function both(name: string, mail: string) {
   const prefix = path.join(dir, name);
   fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
   const conf = path.join(prefix, 'nginx.conf');
-  const head = [`load_module ${MAIL_MODULE};`, `pid ${path.join(prefix, 'nginx.pid')};`, 'error_log stderr;', 'events {}'];
+  const modules = [MAIL_MODULE, ...(/^stream \{/m.test(mail) ? [STREAM_MODULE] : [])];
+  const head = [...modules.map((m) => `load_module ${m};`), `pid ${path.join(prefix, 'nginx.pid')};`, 'error_log stderr;', 'events {}'];
   fs.writeFileSync(conf, [...head, mail, ''].join('\n'));
   const r = spawnSync('unshare', ['-n', NGINX, '-t', '-q', '-p', prefix, '-c', conf], { encoding: 'utf8' });
   const m = /\[(emerg|crit|alert)\] (?:\d+#\d+: )?(.*?)(?: in (\S+):(\d+))?$/m.exec(r.stderr);
@@ -84,6 +86,55 @@ describe.skipIf(!canRun)('missing files: mailconf --check-files and nginx -t fai
       const { nginx, ours } = both(name!, server(ticket!));
       expect(ours).toEqual({ message: nginx!.message, line: nginx!.line, rule: 'missing-file' });
     }
+  });
+
+  describe.skipIf(!hasOpenssl)('http and stream servers whose TLS nginx sets up', () => {
+    const same = (name: string, config: string) => {
+      const { nginx, ours } = both(name, config);
+      expect(ours?.rule, `${name}: nginx says ${nginx?.message}`).toBe('missing-file');
+      // Where nginx's SSL library adds its reason, ours is the start of nginx's message.
+      expect(nginx!.message.startsWith(ours!.message), `${nginx!.message} | ${ours!.message}`).toBe(true);
+      if (nginx!.line !== null) expect(ours!.line).toBe(nginx!.line);
+    };
+    const http = (server: string, top = '') => `http {\n ${top}\n server {\n  listen 127.0.0.1:9443 ssl;\n${server}\n }\n\n}`;
+    const stream = (server: string) => `stream {\n server {\n  listen 127.0.0.1:9465 ssl;\n  proxy_pass 127.0.0.1:25;\n${server}\n }\n}`;
+
+    it('a missing certificate or key, the server\'s own or http {}\'s', () => {
+      const { cert, key } = certificate();
+      same('http-cert', http(`  ssl_certificate ${dir}/none.pem;\n  ssl_certificate_key ${key};`));
+      same('http-key', http('', `ssl_certificate ${cert};\n ssl_certificate_key ${dir}/none.key;`));
+    });
+
+    it('pairs load in turn: the first certificate\'s missing key before a missing second certificate', () => {
+      const { cert, key } = certificate();
+      const { nginx, ours } = both('http-pairs', http(`  ssl_certificate ${cert};\n  ssl_certificate_key ${dir}/none-1.key;\n  ssl_certificate ${dir}/none-2.pem;\n  ssl_certificate_key ${key};`));
+      expect(nginx!.message).toContain('none-1.key');
+      expect(nginx!.message.startsWith(ours!.message)).toBe(true);
+    });
+
+    it('certificates named with variables are not loaded at start, by either', () => {
+      expect(both('http-variables', http(`  ssl_certificate ${dir}/$ssl_server_name.pem;\n  ssl_certificate_key ${dir}/$ssl_server_name.key;`))).toEqual({ nginx: null, ours: null });
+    });
+
+    it('http loads a CRL without client verification; stream does not', () => {
+      const { cert, key } = certificate();
+      const files = `  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_crl ${dir}/none.crl;`;
+      same('http-crl', http(files));
+      expect(both('stream-crl', stream(files))).toEqual({ nginx: null, ours: null });
+    });
+
+    it('a stream server: missing DH parameters; a 32-byte ticket key, on the line of the } ending stream {}', () => {
+      const { cert, key } = certificate();
+      same('stream-dh', stream(`  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_dhparam ${dir}/none-dh.pem;`));
+      const short = path.join(dir, 'stream-32.key');
+      fs.writeFileSync(short, Buffer.alloc(32, 1));
+      same('stream-ticket', stream(`  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_session_ticket_key ${short};`));
+      same('http-ticket', http(`  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_session_ticket_key ${dir}/none-ticket.key;`));
+    });
+
+    it('a server without a certificate sets up no TLS and loads nothing', () => {
+      expect(both('http-plain', `http {\n ssl_dhparam ${dir}/none-dh.pem;\n server {\n  listen 127.0.0.1:9080;\n }\n}`)).toEqual({ nginx: null, ours: null });
+    });
   });
 
   it.skipIf(!hasOpenssl)('a real certificate and key pass; a missing DH file then fails', () => {

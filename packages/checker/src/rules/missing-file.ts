@@ -3,38 +3,47 @@ import * as path from 'node:path';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { ServerModel } from '../model.js';
 import type { Entry } from '../walk.js';
+import { mergeOrder } from '../http-phases.js';
+import { tlsServers } from '../http-servers.js';
 import { postParseOrder, serverEntry } from './server-checks-util.js';
 
+type Family = 'mail' | 'http' | 'stream';
+
 /**
- * The files a TLS server makes nginx load, in the order ngx_mail_ssl_merge_conf loads them,
- * with the words nginx fails with (its SSL library appends the reason, which differs by build).
+ * The files a TLS server makes nginx load, in the order the ssl modules' merge functions load
+ * them (mail, http and stream alike, 1.22.1 to the newest), with the words nginx fails with
+ * (its SSL library appends the reason, which differs by build). `mailStep` and `blockStep` place
+ * each among the other checks of the same merge (ssl-ciphers, ssl-ecdh-curve, ssl-conf-command).
  */
 const TLS_FILES: {
   name: string;
   message: (file: string) => string;
-  when?: (server: ServerModel) => boolean;
+  /**
+   * Loaded only when clients are verified: the CA file everywhere; in mail and stream also the
+   * trusted certificates and the CRL, which http loads whenever they are set.
+   */
+  verifyOnly?: (family: Family) => boolean;
   /**
    * Read by nginx itself rather than by its SSL library: the message then names the line where
-   * nginx was when it read the file, the `}` that ends `mail {}` (it merges the servers there).
+   * nginx was when it read the file, the `}` that ends the block (it merges the servers there).
    */
   ownRead?: boolean;
+  mailStep: number;
+  blockStep: number;
 }[] = [
-  { name: 'ssl_certificate', message: (f) => `cannot load certificate "${f}": BIO_new_file() failed` },
-  { name: 'ssl_certificate_key', message: (f) => `cannot load certificate key "${f}": BIO_new_file() failed` },
-  { name: 'ssl_dhparam', message: (f) => `BIO_new_file("${f}") failed` },
-  { name: 'ssl_client_certificate', message: (f) => `SSL_CTX_load_verify_locations("${f}") failed`, when: verifies },
-  { name: 'ssl_trusted_certificate', message: (f) => `SSL_CTX_load_verify_locations("${f}") failed`, when: verifies },
-  { name: 'ssl_crl', message: (f) => `X509_LOOKUP_load_file("${f}") failed`, when: verifies },
-  { name: 'ssl_session_ticket_key', message: (f) => `open() "${f}" failed (2: No such file or directory)`, ownRead: true },
+  // Certificates and keys load in pairs (the first certificate, its key, the second...): pairs() orders them.
+  { name: 'ssl_certificate', message: (f) => `cannot load certificate "${f}": BIO_new_file() failed`, mailStep: 3, blockStep: 0.6 },
+  { name: 'ssl_certificate_key', message: (f) => `cannot load certificate key "${f}": BIO_new_file() failed`, mailStep: 3, blockStep: 0.6 },
+  { name: 'ssl_client_certificate', message: (f) => `SSL_CTX_load_verify_locations("${f}") failed`, verifyOnly: () => true, mailStep: 4, blockStep: 0.71 },
+  { name: 'ssl_trusted_certificate', message: (f) => `SSL_CTX_load_verify_locations("${f}") failed`, verifyOnly: (f) => f !== 'http', mailStep: 5, blockStep: 0.75 },
+  { name: 'ssl_crl', message: (f) => `X509_LOOKUP_load_file("${f}") failed`, verifyOnly: (f) => f !== 'http', mailStep: 6, blockStep: 0.8 },
+  { name: 'ssl_dhparam', message: (f) => `BIO_new_file("${f}") failed`, mailStep: 7, blockStep: 0.85 },
+  { name: 'ssl_session_ticket_key', message: (f) => `open() "${f}" failed (2: No such file or directory)`, ownRead: true, mailStep: 8.7, blockStep: 0.95 },
 ];
 
 /** What a session ticket key file may hold: 48 bytes (AES-128 keys) or 80 (AES-256), nothing else. */
 const TICKET_KEY_SIZES = [48, 80];
 const TICKET_KEY_HINT = 'a ticket key file holds 48 or 80 random bytes: openssl rand 80 > FILE';
-
-function verifies(server: ServerModel): boolean {
-  return server.settings.ssl_verify_client.value !== 'off';
-}
 
 const HINT = 'the file does not exist on this machine';
 
@@ -49,14 +58,18 @@ export default defineRule({
     docs: `Runs only when asked (\`mailconf lint --check-files\`, \`"checkFiles": true\` in .mailconfrc.json),
 on the machine nginx runs on: elsewhere the production certificates are rarely present.
 
-nginx reads \`ssl_password_file\` while it parses, whether or not TLS is used. For every server that
-speaks TLS (\`listen ... ssl\`, \`starttls\`, \`ssl on\`) it then loads the certificates and keys in
-effect there (its own or those of \`mail {}\`), \`ssl_dhparam\`, the \`ssl_session_ticket_key\` files,
-and, when \`ssl_verify_client\` is on, the CA and CRL files; a missing one stops \`nginx -t\` and the
-reload. A session ticket key file must also hold exactly 48 or 80 bytes (\`openssl rand 32\` makes
-one nginx refuses). Relative paths are taken from the directory of the main configuration file, as nginx's
-conf prefix. Only existence is checked: nginx reads these files as root, so a file the linting
-user cannot read is not a problem. \`data:\` certificates and \`engine:\` keys are not files.`,
+nginx reads \`ssl_password_file\` while it parses, whether or not TLS is used. For every server whose
+TLS it sets up — in mail a server that speaks TLS (\`listen ... ssl\`, \`starttls\`, \`ssl on\`), in http
+and stream a server with a certificate (a stream server with \`listen ... ssl\` up to 1.25.4) — it
+then loads the certificates and keys in effect there (its own or its block's), the CA file when
+\`ssl_verify_client\` is on, the trusted certificates and the CRL (in http whenever they are set, in
+mail and stream when clients are verified), \`ssl_dhparam\` and the \`ssl_session_ticket_key\` files.
+A missing one stops \`nginx -t\` and the reload. A session ticket key file must also hold exactly 48
+or 80 bytes (\`openssl rand 32\` makes one nginx refuses). Relative paths are taken from the
+directory of the main configuration file, as nginx's conf prefix. Only existence (and the ticket
+keys' size) is checked: nginx reads these files as root, so a file the linting user cannot read
+is not a problem. \`data:\` certificates, \`engine:\` keys and, in http and stream, certificates named
+with variables (loaded per connection) are not checked.`,
   },
   names: ['ssl_password_file'],
   directive(entry, ctx) {
@@ -70,36 +83,82 @@ user cannot read is not a problem. \`data:\` certificates and \`engine:\` keys a
     if (!ctx.options.checkFiles) return;
     const reported = new Set<Entry>();
     const servers = ctx.model.servers;
+    const mailEnd = ctx.model.mail?.block?.close?.start.line;
     // Indexed: runs per server (see engine.ts on for...of).
     for (let si = 0; si < servers.length; si++) {
       const server = servers[si]!;
       if (!server.sslMode || !server.listens.length) continue;
-      let sub = 2;
-      for (const spec of TLS_FILES) {
-        sub++;
-        if (spec.when && !spec.when(server)) continue;
-        for (const entry of entriesInEffect(ctx, server, spec.name)) {
-          if (reported.has(entry)) continue;
-          for (const arg of entry.directive.args) {
-            if (/^(data|engine):/.test(arg.value)) continue;
-            const full = fullName(ctx, arg.value);
-            const size = fileSize(full);
-            const message =
-              size === null ? spec.message(full) : spec.name === 'ssl_session_ticket_key' && size !== undefined && !TICKET_KEY_SIZES.includes(size) ? `"${full}" must be 48 or 80 bytes` : null;
-            if (!message) continue;
-            reported.add(entry);
-            const hint = size === null ? HINT : TICKET_KEY_HINT;
-            // nginx names the end of mail {}: say where the file was named.
-            const line = spec.ownRead ? mailEndLine(ctx) : undefined;
-            const where = line && line !== entry.directive.line ? `; named at line ${entry.directive.line}` : '';
-            ctx.report({ entry, message, hint: hint + where, order: postParseOrder(ctx, 'ssl', server, sub), ...(line ? { line } : {}) });
-            break;
-          }
-        }
-      }
+      const verifies = server.settings.ssl_verify_client.value !== 'off';
+      checkServer(ctx, reported, 'mail', verifies, (name) => entriesInEffect(ctx, server, name), mailEnd, (step) => postParseOrder(ctx, 'ssl', server, step));
+    }
+    for (const s of tlsServers(ctx)) {
+      const family = s.block.directive.name as Family;
+      const verify = s.pick('ssl_verify_client').at(-1);
+      const verifies = verify !== undefined && verify.directive.argValue(0).toLowerCase() !== 'off';
+      // Certificates named with variables are loaded for each connection, none at start.
+      const pick = (name: string) => (/^ssl_certificate(_key)?$/.test(name) && hasVariables(s.pick('ssl_certificate'), s.pick('ssl_certificate_key')) ? [] : s.pick(name));
+      const blockEnd = s.block.directive.block?.close?.start.line;
+      checkServer(ctx, reported, family, verifies, pick, blockEnd, (step) => mergeOrder(s.block, 'ssl', s.server.seq, step));
     }
   },
 });
+
+/**
+ * The files one server makes nginx load, checked in nginx's order; a statement several servers
+ * share is reported once. `pick` gives the statements in effect for a name (the server's own, or
+ * its block's); `end` is the line of the `}` where nginx merges the servers.
+ */
+function checkServer(
+  ctx: RuleContext,
+  reported: Set<Entry>,
+  family: Family,
+  verifies: boolean,
+  pick: (name: string) => Entry[],
+  end: number | undefined,
+  order: (step: number) => number[],
+): void {
+  const certificates = pick('ssl_certificate');
+  const keys = pick('ssl_certificate_key');
+  for (const spec of TLS_FILES) {
+    if (spec.verifyOnly?.(family) && !verifies) continue;
+    const entries = spec.name === 'ssl_certificate' ? certificates : spec.name === 'ssl_certificate_key' ? keys : pick(spec.name);
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k]!;
+      if (reported.has(entry)) continue;
+      for (const arg of entry.directive.args) {
+        if (/^(data|engine):/.test(arg.value)) continue;
+        const full = fullName(ctx, arg.value);
+        const size = fileSize(full);
+        const wrongSize = spec.name === 'ssl_session_ticket_key' && size !== null && size !== undefined && !TICKET_KEY_SIZES.includes(size);
+        if (size !== null && !wrongSize) continue;
+        reported.add(entry);
+        const hint = size === null ? HINT : TICKET_KEY_HINT;
+        // nginx names the end of the block: say where the file was named.
+        const line = spec.ownRead ? end : undefined;
+        const where = line && line !== entry.directive.line ? `; named at line ${entry.directive.line}` : '';
+        // The k-th certificate, then its key, then the next certificate.
+        const step = spec.name === 'ssl_certificate' || spec.name === 'ssl_certificate_key' ? pairStep(spec, k) : family === 'mail' ? spec.mailStep : spec.blockStep;
+        ctx.report({
+          entry,
+          message: wrongSize ? `"${full}" must be 48 or 80 bytes` : spec.message(full),
+          hint: hint + where,
+          order: order(step),
+          ...(line ? { line } : {}),
+        });
+        break;
+      }
+    }
+  }
+  function pairStep(spec: (typeof TLS_FILES)[number], k: number): number {
+    // Within the pairs' step: a ten-thousandth per pair, half of it for the key.
+    return (family === 'mail' ? spec.mailStep : spec.blockStep) + (k * 2 + (spec.name === 'ssl_certificate_key' ? 1 : 0)) / 20000;
+  }
+}
+
+/** Whether any certificate or key is named with a variable (http and stream load those per connection). */
+function hasVariables(...lists: Entry[][]): boolean {
+  return lists.some((list) => list.some((e) => e.directive.args.some((a) => a.value.includes('$'))));
+}
 
 /** The statements a server's value of `name` comes from: its own, or else those of mail {}. */
 function entriesInEffect(ctx: RuleContext, server: ServerModel, name: string): Entry[] {
@@ -132,7 +191,4 @@ function fileSize(file: string): number | null | undefined {
   }
 }
 
-/** The line of the `}` that ends `mail {}`, where nginx merges its servers' TLS settings. */
-function mailEndLine(ctx: RuleContext): number | undefined {
-  return ctx.model.mail?.block?.close?.start.line;
-}
+
