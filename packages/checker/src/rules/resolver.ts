@@ -3,6 +3,7 @@ import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 import { parseNameServer } from '../mail/urls.js';
 import { timeSec } from '../values.js';
+import { DNS_HINT, hostNotFound, isName } from '../net/dns.js';
 
 /** E1: resolver name servers and parameters. */
 export default defineRule({
@@ -14,13 +15,17 @@ export default defineRule({
     nginxChecks: ['E1'],
     docs: `\`resolver address ... [valid=time] [ipv4=on|off] [ipv6=on|off]\` or \`resolver off\`.
 \`valid=\` is a time in seconds (\`30s\`, \`5m\`; not \`ms\`). \`ipv4=\` only exists from 1.23.1 on;
-older versions take it for a host name. \`OFF\` in capitals is a host name too.`,
+older versions take it for a host name. \`OFF\` in capitals is a host name too.
+
+With \`mailconf lint --check-dns\` (run where nginx runs) a host name that does not resolve there is
+reported as nginx reports it: \`host not found in resolver "dns.example.org"\`.`,
   },
   stage: 'value',
   names: ['resolver'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'resolver' || !entry.context?.startsWith('mail') || !d.argCount) return;
+    // ngx_resolver_create reads them, the same in mail, http and stream.
+    if (d.name !== 'resolver' || !/^(mail|http|stream)/.test(entry.context ?? '') || !d.argCount) return;
     const args = d.args.map((a) => cstr(a.value));
     if (args[0] === 'off') return;
     const hasIpv4 = atLeast(ctx.version, '1.23.1');
@@ -46,6 +51,7 @@ older versions take it for a host name. \`OFF\` in capitals is a host name too.`
       }
       const r = parseNameServer(a);
       if (!r.ok) return ctx.report({ entry, message: r.error.replace(/^host not found/, 'host not found') });
+      if (isName(r.value.host) && hostNotFound(ctx, r.value.host)) return ctx.report({ entry, message: `host not found in resolver "${a}"`, hint: DNS_HINT });
       servers++;
     }
     if (!ipv4 && !ipv6) return ctx.report({ entry, message: '"ipv4" and "ipv6" cannot both be "off"' });

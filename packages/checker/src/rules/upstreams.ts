@@ -1,6 +1,8 @@
 import { HTTP_PHASE } from '../http-phases.js';
 import { parseHostPort } from '../mail/urls.js';
 import { readProxyUrl } from '../net/proxy-url.js';
+import { DNS_HINT, hostNotFound, isName } from '../net/dns.js';
+import { atLeast } from '../version.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, timeSec } from '../values.js';
 import type { Entry } from '../walk.js';
@@ -52,7 +54,10 @@ has one) and stream:
   \`upstream\` block (\`proxy_pass backend;\` with no \`upstream backend {}\`);
 - \`no servers are inside upstream\`, and, when http {} is read, \`no servers in upstream "name"\` when
   every server is a backup.
-Host names are not looked up.`,
+Host names are not looked up.
+
+With \`mailconf lint --check-dns\` (run where nginx runs) a host name that does not resolve there is
+reported as nginx reports it: \`host not found in upstream "app.example.org:8080"\`.`,
   },
   stage: 'value',
   names: ['upstream', 'server', 'proxy_pass', 'hash', 'ip_hash', 'least_conn', 'random', 'keepalive'],
@@ -98,8 +103,14 @@ Host names are not looked up.`,
         if (entry.context !== `${family}:upstream` || !entry.parent || !d.argCount) return;
         const allowed = state.parameters.get(entry.parent) ?? ALL;
         let backup = false;
+        let resolveLater = false;
         for (let i = 1; i < d.argCount; i++) {
           const p = d.argValue(i);
+          // From 1.27.3 a server may be resolved while nginx runs (any balancing method).
+          if (atLeast(ctx.version, '1.27.3') && (p === 'resolve' || p.startsWith('service='))) {
+            resolveLater ||= p === 'resolve';
+            continue;
+          }
           const known = ALL.find((k) => (k.endsWith('=') ? p.startsWith(k) : p === k));
           if (!known) return fail(`invalid parameter "${p}"`, i);
           if (!allowed.includes(known)) return fail(`balancing method does not support parameter "${p}"`, i);
@@ -110,6 +121,9 @@ Host names are not looked up.`,
         const address = parseHostPort(d.argValue(0), family === 'http' ? 80 : 0, false);
         if (!address.ok) return fail(`${address.error} in upstream "${d.argValue(0)}"`, 0);
         if (family === 'stream' && address.value.family !== 'unix' && address.value.port === 0) return fail(`no port in upstream "${d.argValue(0)}"`, 0);
+        if (address.value.family === 'name' && !resolveLater && hostNotFound(ctx, address.value.host)) {
+          return ctx.report({ entry, message: `host not found in upstream "${d.argValue(0)}"`, range: d.args[0]!.range, hint: DNS_HINT });
+        }
         if (backup) {
           const block = state.blocks.find((b) => b.entry === entry.parent);
           if (block) block.backups++;
@@ -143,6 +157,8 @@ Host names are not looked up.`,
     noUsableServer(ctx, stateOf(ctx, 'http'));
     noUsableServer(ctx, stateOf(ctx, 'stream'));
     noPort(ctx, stateOf(ctx, 'stream'));
+    implicitHostNotFound(ctx, stateOf(ctx, 'http'));
+    implicitHostNotFound(ctx, stateOf(ctx, 'stream'));
   },
 });
 
@@ -164,6 +180,23 @@ function noPort(ctx: RuleContext, state: State): void {
     let top: Entry = k.entry;
     while (top.parent) top = top.parent;
     ctx.report({ entry: k.entry, message: `no port in upstream "${k.host}"`, order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)] });
+  }
+}
+
+/**
+ * `host not found in upstream "backend.internal"`: an upstream a proxy_pass made (no block of
+ * that name) whose host does not resolve (--check-dns). nginx resolves it when it initialises
+ * the upstreams, in the order they were first named, and names the proxy_pass's line.
+ */
+function implicitHostNotFound(ctx: RuleContext, state: State): void {
+  if (!ctx.options.resolveHost) return;
+  for (const k of state.known) {
+    // Without a port a stream upstream is noPort's (nginx stops there first).
+    if (k.block || ctx.invalid.has(k.entry) || (k.entry.context?.startsWith('stream') && k.port === null)) continue;
+    if (!isName(k.host) || !hostNotFound(ctx, k.host)) continue;
+    let top: Entry = k.entry;
+    while (top.parent) top = top.parent;
+    ctx.report({ entry: k.entry, message: `host not found in upstream "${k.host}"`, hint: DNS_HINT, order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)] });
   }
 }
 

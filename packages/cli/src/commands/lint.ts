@@ -6,10 +6,11 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { applyFixes, checkConfigSet, nginxVerdict, stopwatch, type CheckOptions, type Diagnostic } from '@mailconf/checker';
-import { encodeSource } from '@mailconf/syntax';
+import { encodeSource, type ConfigSet } from '@mailconf/syntax';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import { writeFileAtomic } from '../io/write-file.js';
 import { findConfig, parseRuleOptions, readConfig } from '../lint/config-file.js';
+import { HostNames } from '../lint/host-names.js';
 import { github } from '../output/github.js';
 import { json } from '../output/json.js';
 import { sarif } from '../output/sarif.js';
@@ -30,6 +31,7 @@ interface LintOptions {
   nginx?: boolean;
   includes: boolean;
   checkFiles?: boolean;
+  checkDns?: boolean;
 }
 
 export function registerLint(program: Command, setExit: SetExit): void {
@@ -47,9 +49,10 @@ export function registerLint(program: Command, setExit: SetExit): void {
     .option('--nginx', 'print only what nginx -t would print: the first error in nginx\'s order')
     .option('--no-includes', 'do not follow include directives')
     .option('--check-files', 'also check that certificates, keys and other files nginx reads at start-up exist (run it where nginx runs)')
-    .action((files: string[], opts: LintOptions) => {
+    .option('--check-dns', 'also check that the host names nginx resolves at start-up (listen, auth_http, resolver, upstream servers) resolve (run it where nginx runs)')
+    .action(async (files: string[], opts: LintOptions) => {
       try {
-        setExit(run(files, opts));
+        setExit(await run(files, opts));
       } catch (err) {
         if (err instanceof InputError) {
           process.stderr.write(err.message + '\n');
@@ -60,7 +63,7 @@ export function registerLint(program: Command, setExit: SetExit): void {
     });
 }
 
-function run(files: string[], opts: LintOptions): number {
+async function run(files: string[], opts: LintOptions): Promise<number> {
   if (!FORMATS.includes(opts.format)) throw new InputError(`mailconf: unknown format "${opts.format}" (${FORMATS.join(', ')})`);
   if (opts.context && !CONTEXTS.includes(opts.context)) throw new InputError(`mailconf: unknown context "${opts.context}" (${CONTEXTS.join(', ')})`);
   const maxWarnings = opts.maxWarnings === undefined ? Infinity : Number(opts.maxWarnings);
@@ -75,6 +78,9 @@ function run(files: string[], opts: LintOptions): number {
     rules: { ...(cfg.rules ?? {}), ...parseRuleOptions(opts.rule) },
     checkFiles: opts.checkFiles ?? cfg.checkFiles ?? false,
   };
+  const checkDns = opts.checkDns ?? cfg.checkDns ?? false;
+  const names = new HostNames();
+  const check = (set: ConfigSet) => (checkDns ? names.check(set, options) : Promise.resolve(checkConfigSet(set, options)));
   // MAILCONF_TIMING=1: where the time went, on stderr (for performance work; docs/performance.md).
   const timings: Record<string, number> | undefined = process.env.MAILCONF_TIMING ? {} : undefined;
   if (timings) options.timings = timings;
@@ -84,7 +90,7 @@ function run(files: string[], opts: LintOptions): number {
   for (const file of files) {
     let set = readInput(file, { followIncludes: opts.includes });
     watch.lap('read and parse');
-    let result = checkConfigSet(set, options);
+    let result = await check(set);
     watch.restart();
     if (opts.fix && file !== '-') {
       // Fix, re-read and re-check until nothing more applies (fixes never overlap within a round).
@@ -96,7 +102,7 @@ function run(files: string[], opts: LintOptions): number {
           if (text !== texts.get(f)) writeFileAtomic(f, encodeSource(text, set.encodings.get(f) ?? 'utf8'));
         }
         set = readInput(file, { followIncludes: opts.includes });
-        result = checkConfigSet(set, options);
+        result = await check(set);
       }
     }
     all.push(...result.diagnostics);

@@ -1,0 +1,20 @@
+/**
+ * Host names nginx resolves while it reads the configuration (ngx_parse_url without
+ * no_resolve, ngx_inet_resolve_host): whether the caller's resolver (CheckOptions.resolveHost,
+ * `mailconf lint --check-dns`) says one does not resolve. Without a resolver nothing is known
+ * and nothing is reported: a CI runner or a laptop rarely sees the production DNS.
+ */
+import type { RuleContext } from '../rule.js';
+import { parseIPv4 } from './ipv6.js';
+
+/** Said after nginx's message: the name did not resolve here, where the check ran. */
+export const DNS_HINT = 'the name does not resolve on this machine';
+
+export function hostNotFound(ctx: RuleContext, host: string): boolean {
+  return ctx.options.resolveHost?.(host) === false;
+}
+
+/** Whether a host as the URL readers return it is a name (not an IPv4 or IPv6 address, nor a unix socket's path). */
+export function isName(host: string): boolean {
+  return host !== '' && !host.includes(':') && !host.includes('/') && !host.startsWith('[') && parseIPv4(host) === null;
+}
