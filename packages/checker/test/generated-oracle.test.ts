@@ -106,7 +106,7 @@ const httpItem = pick(
   'userid_flags samesite=strict samesite=lax;', 'userid_flags httponly secure;', 'keepalive_disable msie6 none;', 'ssl_protocols TLSv1.2 TLSv1.3;', 'proxy_cache_methods GET post;', 'proxy_cache_methods PUT;',
   'gzip_comp_level 1;', 'gzip_comp_level 10;', 'gzip_comp_level 0;', 'gzip_comp_level x;', 'limit_req_status 503;', 'limit_req_status 200;', 'limit_conn_status 600;',
   'keepalive_timeout 60s;', 'keepalive_timeout 60s 50s;', 'expires 1h;', 'expires off;', 'try_files $uri =404;', 'directio 4m;', 'directio off;', 'open_file_cache off;',
-  'resolver 127.0.0.1;', 'internal;', 'sendfile on;', 'sendfile maybe;', 'client_max_body_size 10m;', 'client_max_body_size 10x;', 'proxy_read_timeout 90;', 'proxy_read_timeout 1y;',
+  'resolver 127.0.0.1;', 'resolver valid=30s;', 'resolver 127.0.0.1 valid=30ms;', 'resolver 127.0.0.1:0;', 'resolver [::1]:5353 ipv6=maybe;', 'resolver OFF;', 'internal;', 'sendfile on;', 'sendfile maybe;', 'client_max_body_size 10m;', 'client_max_body_size 10x;', 'proxy_read_timeout 90;', 'proxy_read_timeout 1y;',
   'keepalive_requests 1k;', 'proxy_http_version 2;', 'proxy_http_version 1.1;', 'charset utf-8;', 'proxy_store on;', 'proxy_cache_key $uri;',
   // handlers of their own (http-values), buffers, and zones declared in the http {} around
   'error_page 404 /e;', 'error_page 200 /e;', 'error_page 499 /e;', 'error_page 404 502 =200 /e;', 'error_page 404 =x /e;', 'error_page =404 /e;', 'error_page 404 = /e;',
@@ -129,7 +129,7 @@ const httpItem = pick(
 );
 const streamItem = pick(
   'proxy_downstream_buffer 16k;', 'proxy_upstream_buffer 16x;', 'proxy_ssl_protocols TLSv1.2 tlsv1.2;', 'proxy_ssl_protocols SSLv4;', 'limit_conn_log_level warn;', 'limit_conn_log_level loud;',
-  'proxy_timeout 10m;', 'proxy_timeout 10q;', 'resolver 127.0.0.1; resolver 127.0.0.1;', 'proxy_bind 127.0.0.1;', 'proxy_buffer_size 16k; proxy_buffer_size 16k;', 'tcp_nodelay off;',
+  'proxy_timeout 10m;', 'proxy_timeout 10q;', 'resolver 127.0.0.1; resolver 127.0.0.1;', 'resolver 127.0.0.1/x;', 'resolver 127.0.0.1 ipv4=off;', 'resolver 127.0.0.1 status_zone=z;', 'proxy_bind 127.0.0.1;', 'proxy_buffer_size 16k; proxy_buffer_size 16k;', 'tcp_nodelay off;',
   'proxy_bind localhost;', 'proxy_bind [::1];', 'proxy_bind [::1]:80 transparent;', 'proxy_bind 127.0.0.1 foo;', 'proxy_bind $remote_addr;', 'proxy_bind off; proxy_bind off;',
 );
 const HTTP_ZONES = ['    limit_req_zone $binary_remote_addr zone=one:1m rate=1r/s;', '    limit_conn_zone $binary_remote_addr zone=addr:1m;', '    proxy_cache_path /tmp/mailconf-gen-pages keys_zone=pages:1m;'];

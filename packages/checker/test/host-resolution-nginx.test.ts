@@ -30,7 +30,7 @@ function both(name: string, body: string) {
   const prefix = path.join(dir, name);
   fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
   const conf = path.join(prefix, 'nginx.conf');
-  fs.writeFileSync(conf, [...MODULES.map((m) => `load_module ${m};`), `pid ${path.join(prefix, 'nginx.pid')};`, 'error_log stderr;', 'events {}', body, ''].join('\n'));
+  fs.writeFileSync(conf, [...MODULES.map((m) => `load_module ${m};`), `pid ${path.join(prefix, 'nginx.pid')};`, 'error_log stderr;', ...(/^events \{/m.test(body) ? [] : ['events {}']), body, ''].join('\n'));
   const r = spawnSync('unshare', ['-n', NGINX, '-t', '-q', '-p', prefix, '-c', conf], { encoding: 'utf8' });
   const m = /\[(emerg|crit|alert)\] (?:\d+#\d+: )?(.*?)(?: in (\S+):(\d+))?$/m.exec(r.stderr);
   const nginx = r.status === 0 ? null : { message: m?.[2] ?? r.stderr, line: m?.[4] ? Number(m[4]) : null };
@@ -51,6 +51,8 @@ const CASES: [string, string][] = [
   ['proxy_pass upstream', http('  location / { proxy_pass http://localhost:9001; }\n  location /b { proxy_pass http://backend.invalid; }\n  location /c { proxy_pass https://other.invalid:8443/x; }')],
   ['stream upstream server', stream('  proxy_pass app;', 'upstream app { server smtp.invalid:25; }')],
   ['stream proxy_pass', stream('  proxy_pass smtp.invalid:25;')],
+  ['set_real_ip_from', mail('  listen 127.0.0.1:9143 proxy_protocol;\n  set_real_ip_from localhost;\n  set_real_ip_from lb.invalid;')],
+  ['debug_connection', 'events {\n debug_connection localhost;\n debug_connection admin.invalid;\n}'],
 ];
 
 describe.skipIf(!canRun)('host names that do not resolve: mailconf and nginx -t fail alike', () => {
@@ -69,11 +71,12 @@ describe.skipIf(!canRun)('host names that do not resolve: mailconf and nginx -t 
       stream('  proxy_pass localhost:25;'),
     ].join('\n');
     expect(both('resolving', body)).toEqual({ nginx: null, ours: null });
+    expect(both('resolving-events', 'events {\n debug_connection localhost;\n}')).toEqual({ nginx: null, ours: null });
   });
 });
 
 describe('without a resolver, or with one that finds every name', () => {
-  const text = ['events {}', ...CASES.map(([, body]) => body.replace(/^(mail|http|stream) \{/, '$1 {'))].join('\n');
+  const text = ['events {}', ...CASES.map(([, body]) => body)].join('\n');
   const hostErrors = (options: CheckOptions) =>
     checkConfigSet(loadConfigText(text, '/x/nginx.conf'), { nginxVersion: '1.22.1', ...options })
       .diagnostics.filter((d) => d.message.startsWith('host not found'))
@@ -95,6 +98,8 @@ describe('without a resolver, or with one that finds every name', () => {
       'host not found in upstream "other.invalid"',
       'host not found in upstream "smtp.invalid:25"',
       'host not found in upstream "smtp.invalid"',
+      'host not found in set_real_ip_from "lb.invalid"',
+      'host not found in debug_connection "admin.invalid"',
     ]);
   });
 });

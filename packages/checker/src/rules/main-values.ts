@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { DNS_HINT, hostNotFound } from '../net/dns.js';
 import { cstr } from '../mail/listen.js';
 import { parseCidr } from '../mail/cidr.js';
 import { atoi } from '../values.js';
@@ -46,6 +47,7 @@ needs \`threads=\` above zero and each pool once; \`debug_connection\` takes an 
       // ngx_ptocidr first; what it cannot read is looked up as a host name.
       const r = parseCidr(v);
       if (!r.ok) ctx.report({ entry, message: `host not found in debug_connection "${v}"` });
+      else if (r.value.family === 'host' && hostNotFound(ctx, v)) ctx.report({ entry, message: `host not found in debug_connection "${v}"`, hint: DNS_HINT });
       else if (r.lowBits) ctx.report({ entry, message: `low address bits of ${v} are meaningless`, nginxLevel: 'warn' });
     }
 

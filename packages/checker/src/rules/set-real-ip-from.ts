@@ -1,4 +1,5 @@
 import { defineRule } from '../rule.js';
+import { DNS_HINT, hostNotFound } from '../net/dns.js';
 import { cstr } from '../mail/listen.js';
 import { parseCidr } from '../mail/cidr.js';
 
@@ -22,6 +23,7 @@ warning: nginx ignores them.`,
     const v = cstr(d.argValue(0));
     const r = parseCidr(v);
     if (!r.ok) return ctx.report({ entry, message: `host not found in set_real_ip_from "${v}"` });
+    if (r.value.family === 'host' && hostNotFound(ctx, v)) return ctx.report({ entry, message: `host not found in set_real_ip_from "${v}"`, hint: DNS_HINT });
     if (r.lowBits) ctx.report({ entry, message: `low address bits of ${v} are meaningless`, nginxLevel: 'warn' });
   },
 });
