@@ -137,6 +137,7 @@ describe.skipIf(!hasLsp)('the .vsix built by npm run package', () => {
     expect(grammarContribution).toMatchObject({ language: 'nginx', scopeName: 'source.nginx' });
     expect(Object.keys(packaged.contributes.configuration.properties).sort()).toEqual(
       [
+        'mailconf.checkDns',
         'mailconf.checkFiles',
         'mailconf.format.align',
         'mailconf.format.indent',

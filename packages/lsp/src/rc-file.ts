@@ -21,6 +21,7 @@ export interface RcConfig {
   nginxVersion?: string;
   context?: NonNullable<CheckOptions['context']>;
   checkFiles?: boolean;
+  checkDns?: boolean;
   rules: Record<string, RuleLevel>;
   /** What was wrong with the file, in words for the user. */
   problems: string[];
@@ -98,6 +99,10 @@ function parseRc(file: string): RcConfig {
   if (cfg.checkFiles !== undefined) {
     if (typeof cfg.checkFiles === 'boolean') out.checkFiles = cfg.checkFiles;
     else out.problems.push(`${file}: "checkFiles" must be true or false`);
+  }
+  if (cfg.checkDns !== undefined) {
+    if (typeof cfg.checkDns === 'boolean') out.checkDns = cfg.checkDns;
+    else out.problems.push(`${file}: "checkDns" must be true or false`);
   }
   const r = readRuleLevels(cfg.rules, file);
   out.rules = r.rules;

@@ -72,6 +72,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   // window/showMessage (a notification): the request form would wait for a click the
   // client may never report.
   const show = (type: MessageType, message: string) => void connection.sendNotification(ShowMessageNotification.type, { type, message }).catch(() => undefined);
+  // Host names looked up in the background (checkDns): check again with the answers.
+  ws.onHostsResolved = () => changed(null);
   ws.onProblem = (message) => {
     if (initialized) show(MessageType.Warning, `mailconf: ${message}`);
   };

@@ -15,6 +15,8 @@ export interface EditorSettings {
   context?: NonNullable<CheckOptions['context']>;
   /** Check that certificates and other files nginx reads exist (as `mailconf lint --check-files`). */
   checkFiles?: boolean;
+  /** Resolve the host names nginx resolves at start-up (as `mailconf lint --check-dns`). */
+  checkDns?: boolean;
   rules: Record<string, RuleLevel>;
   format: { indent: number | null; tabs: boolean | null; align: boolean };
   problems: string[];
@@ -39,6 +41,8 @@ export function readEditorSettings(raw: unknown): EditorSettings {
   }
   if (typeof s.checkFiles === 'boolean') out.checkFiles = s.checkFiles;
   else if (s.checkFiles !== undefined && s.checkFiles !== null) out.problems.push('setting mailconf.checkFiles: true or false');
+  if (typeof s.checkDns === 'boolean') out.checkDns = s.checkDns;
+  else if (s.checkDns !== undefined && s.checkDns !== null) out.problems.push('setting mailconf.checkDns: true or false');
   const r = readRuleLevels(s.rules, 'setting mailconf.rules');
   out.rules = r.rules;
   out.problems.push(...r.problems);
@@ -60,6 +64,8 @@ export interface EffectiveSettings {
   check: CheckOptions;
   /** Whether the context was set explicitly (settings or configuration file). */
   explicitContext: boolean;
+  /** Whether host names are resolved (the workspace then gives the check its answers). */
+  checkDns: boolean;
   format: EditorSettings['format'];
   /** The configuration file used, if any. */
   rcFile: string | null;
@@ -79,6 +85,7 @@ export function effectiveSettings(documentPath: string, editor: EditorSettings):
   return {
     check,
     explicitContext: context !== undefined,
+    checkDns: (editor.checkDns ?? rc?.checkDns) === true,
     format: editor.format,
     rcFile: rcPath,
     problems: [...(rc?.problems ?? []), ...editor.problems],

@@ -19,6 +19,7 @@ import { decodeSource, parse, type ParsedFile } from '@mailconf/syntax';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis } from './analysis.js';
 import type { Logger } from './safe.js';
+import { HostAnswers } from './host-answers.js';
 import { defaultEditorSettings, effectiveSettings, readEditorSettings, type EditorSettings, type EffectiveSettings } from './settings.js';
 import { documentPath, pathToUri } from './uri.js';
 import type { View } from './view.js';
@@ -47,6 +48,17 @@ export class Workspace {
   fallbackDir = process.cwd();
 
   constructor(private readonly log: Logger) {}
+
+  /**
+   * Host name answers for analyses whose settings ask for them (checkDns). When lookups bring
+   * new answers, every analysis is made again and `onHostsResolved` says so.
+   */
+  readonly hosts = new HostAnswers(() => {
+    for (const root of this.analyses.keys()) this.forced.add(root);
+    this.onHostsResolved?.();
+  });
+
+  onHostsResolved: (() => void) | undefined;
 
   // ---- documents -------------------------------------------------------------------
 
@@ -153,7 +165,7 @@ export class Workspace {
   };
 
   private fingerprint(s: EffectiveSettings): string {
-    return JSON.stringify([s.check, s.explicitContext]);
+    return JSON.stringify([s.check, s.explicitContext, s.checkDns]);
   }
 
   private readonly fingerprints = new WeakMap<Analysis, string>();
@@ -182,7 +194,7 @@ export class Workspace {
       path: root,
       text,
       configDir: this.configDirFor(root),
-      options: settings.check,
+      options: settings.checkDns ? { ...settings.check, resolveHost: this.hosts.answer } : settings.check,
       explicitContext: settings.explicitContext,
       readFile: this.readFile,
       versionOf: this.versionOf,

@@ -137,6 +137,29 @@ describe('settings', () => {
     client.settings = {};
   });
 
+  it('checkDns: host names that do not resolve are reported once looked up, and only when asked', async () => {
+    const file = path.join(os.tmpdir(), `mailconf-lsp-dns-${process.pid}.conf`);
+    fs.writeFileSync(file, 'events {}\nmail {\n    auth_http mailconf-auth.invalid:9000/auth;\n    server {\n        listen localhost:10143;\n        protocol imap;\n    }\n}\n');
+    try {
+      client.settings = {};
+      let doc = await client.open(file);
+      expect((await client.diagnostics(doc)).map((d) => d.message).filter((m) => m.startsWith('host not found'))).toEqual([]);
+      await client.close(doc);
+      client.settings = { checkDns: true };
+      doc = await client.open(file);
+      // The first check does not know the names yet; the next one, after the lookups, does.
+      let found: string[] = [];
+      for (let n = 0; n < 3 && !found.length; n++) {
+        found = (await client.nextDiagnostics(doc, doc.seen + n)).map((d) => d.message).filter((m) => m.startsWith('host not found'));
+      }
+      await client.close(doc);
+      expect(found).toEqual(['host not found in auth_http "mailconf-auth.invalid:9000/auth" (the name does not resolve on this machine)']);
+    } finally {
+      client.settings = {};
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('.mailconfrc.json sets the nginx version and rule levels; the editor settings win', async () => {
     const file = path.join(fixturesDir, 'workspace/rc/mail.conf');
     client.settings = {};

@@ -1,0 +1,54 @@
+/**
+ * Answers for the checker's `resolveHost` in the language server (the `checkDns` setting): the
+ * check stays synchronous, so a name it asks about for the first time is unknown for that
+ * check; it is looked up in the background and, once every pending lookup has answered, the
+ * workspace checks again. Answers are kept for a minute, then looked up again the next time
+ * they are asked for (the old answer stands until the new one comes).
+ */
+import * as dns from 'node:dns';
+
+/** Whether getaddrinfo finds an address for the name (as nginx resolves it). */
+export type Lookup = (host: string) => Promise<boolean>;
+
+const KEEP_MS = 60_000;
+
+export class HostAnswers {
+  readonly #known = new Map<string, { found: boolean; at: number }>();
+  readonly #pending = new Set<string>();
+  #changed = false;
+
+  constructor(
+    /** Called when lookups have finished and some answer is new or different. */
+    private readonly answered: () => void,
+    private readonly lookup: Lookup = resolves,
+  ) {}
+
+  /** What is known of the name now; starts a lookup when nothing is, or the answer is old. */
+  readonly answer = (host: string): boolean | undefined => {
+    const known = this.#known.get(host);
+    if ((!known || performance.now() - known.at > KEEP_MS) && !this.#pending.has(host)) this.#start(host);
+    return known?.found;
+  };
+
+  #start(host: string): void {
+    this.#pending.add(host);
+    void this.lookup(host).then((found) => {
+      const before = this.#known.get(host);
+      if (before?.found !== found) this.#changed = true;
+      this.#known.set(host, { found, at: performance.now() });
+      this.#pending.delete(host);
+      if (this.#pending.size === 0 && this.#changed) {
+        this.#changed = false;
+        this.answered();
+      }
+    });
+  }
+}
+
+async function resolves(host: string): Promise<boolean> {
+  try {
+    return (await dns.promises.lookup(host, { all: true })).length > 0;
+  } catch {
+    return false;
+  }
+}
