@@ -25,9 +25,15 @@ reported as nginx reports it: \`host not found in "mail.example.org:143" of the 
     if (entry.context !== 'mail:server' || entry.directive.name !== 'listen' || !entry.directive.argCount) return;
     const r = parseListen(entry.directive.args, ctx.version);
     if (!r.ok) ctx.report({ entry, message: r.message, range: entry.directive.args[r.arg]!.range, line: entry.directive.line });
-    else if (r.value.hostName && hostNotFound(ctx, r.value.hostName)) {
+    else if (r.value.hostName && hostNotFound(ctx, writtenHost(cstr(entry.directive.args[0]!.value)))) {
       const arg = entry.directive.args[0]!;
       ctx.report({ entry, message: `host not found in "${cstr(arg.value)}" of the "listen" directive`, range: arg.range, line: entry.directive.line, hint: DNS_HINT });
     }
   },
 });
+
+/** The host of `name[:port]` as written (nginx resolves it so: `localhost.` is not `localhost`). */
+function writtenHost(address: string): string {
+  const colon = address.lastIndexOf(':');
+  return colon === -1 ? address : address.slice(0, colon);
+}

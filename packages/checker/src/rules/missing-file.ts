@@ -126,7 +126,9 @@ function checkServer(
       const entry = entries[k]!;
       if (reported.has(entry)) continue;
       for (const arg of entry.directive.args) {
-        if (/^(data|engine):/.test(arg.value)) continue;
+        // Certificates and keys may be given inline (data:), keys by an OpenSSL engine (engine:); any other file is opened as named.
+        if ((spec.name === 'ssl_certificate' || spec.name === 'ssl_certificate_key') && arg.value.startsWith('data:')) continue;
+        if (spec.name === 'ssl_certificate_key' && arg.value.startsWith('engine:')) continue;
         const full = fullName(ctx, arg.value);
         const size = fileSize(full);
         const wrongSize = spec.name === 'ssl_session_ticket_key' && size !== null && size !== undefined && !TICKET_KEY_SIZES.includes(size);

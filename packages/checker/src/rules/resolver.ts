@@ -13,7 +13,8 @@ export default defineRule({
     kind: 'nginx',
     severity: 'error',
     nginxChecks: ['E1'],
-    docs: `\`resolver address ... [valid=time] [ipv4=on|off] [ipv6=on|off]\` or \`resolver off\`.
+    docs: `\`resolver address ... [valid=time] [ipv4=on|off] [ipv6=on|off]\`, or in mail \`resolver off\` (http and
+stream read \`off\` as a host name).
 \`valid=\` is a time in seconds (\`30s\`, \`5m\`; not \`ms\`). \`ipv4=\` only exists from 1.23.1 on;
 older versions take it for a host name. \`OFF\` in capitals is a host name too.
 
@@ -27,7 +28,8 @@ reported as nginx reports it: \`host not found in resolver "dns.example.org"\`.`
     // ngx_resolver_create reads them, the same in mail, http and stream.
     if (d.name !== 'resolver' || !/^(mail|http|stream)/.test(entry.context ?? '') || !d.argCount) return;
     const args = d.args.map((a) => cstr(a.value));
-    if (args[0] === 'off') return;
+    // Only mail's handler knows "off"; http's and stream's hand every word to ngx_resolver_create, which takes it for a host.
+    if (args[0] === 'off' && entry.context?.startsWith('mail')) return;
     const hasIpv4 = atLeast(ctx.version, '1.23.1');
     let servers = 0;
     let ipv4 = true;

@@ -1,6 +1,6 @@
 import { compareVersions } from '@mailconf/schema';
 import { HTTP_PHASE, mergeOrder } from '../http-phases.js';
-import { blockServers, sslListen } from '../http-servers.js';
+import { blockServers, sslListen, streamSetsUpTls, type BlockServer } from '../http-servers.js';
 import { cstr, parseAddress } from '../mail/listen.js';
 import { defineRule } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -16,7 +16,7 @@ const NO_CERTIFICATE = 'no "ssl_certificate" is defined for the "listen ... ssl"
 export default defineRule({
   meta: {
     id: 'stream-ssl-keys',
-    description: 'stream servers: a certificate for "listen ... ssl", a key for every ssl_certificate',
+    description: 'stream servers: a certificate for "listen ... ssl", a key for every ssl_certificate, CAs for ssl_verify_client',
     kind: 'nginx',
     severity: 'error',
     docs: `A stream server that terminates TLS (\`listen 993 ssl;\` in front of a mail server, for example)
@@ -26,13 +26,36 @@ the missing key with the same words (\`no "ssl_certificate_key" is defined for t
 directive\`); from 1.25.5 the n-th key goes with the n-th certificate (\`no "ssl_certificate_key" is
 defined for certificate "..."\`), and \`ssl_reject_handshake on\` stands in for a certificate. From
 1.25.5, when several servers share a \`listen ... ssl\` address, the default server decides:
-mailconf then says nothing about the others.`,
+mailconf then says nothing about the others.
+
+Once TLS is set up, \`ssl_verify_client on\` or \`optional\` needs \`ssl_client_certificate\` (the CAs
+clients are checked against; from 1.27.2 \`ssl_trusted_certificate\` will do): \`no ssl_client_certificate
+for ssl_verify_client\`.`,
   },
   config(ctx) {
     const newer = compareVersions(ctx.version, '1.25.5') >= 0;
     // A statement of stream {} that several servers inherit is reported once, for the first of them.
     const reported = new Set<Entry>();
     const servers = [...blockServers(ctx, 'stream')];
+    /**
+     * Once its TLS is set up, the merge reads the client verification: "on" and "optional"
+     * need the CAs to check against (from 1.27.2 trusted certificates will do).
+     */
+    const verifyClient = ({ block, server, pick }: BlockServer) => {
+      const verify = pick('ssl_verify_client').at(-1);
+      const mode = verify?.directive.argCount === 1 ? verify.directive.argValue(0).toLowerCase() : 'off';
+      if (!verify || (mode !== 'on' && mode !== 'optional') || reported.has(verify)) return;
+      const newer = compareVersions(ctx.version, '1.27.2') >= 0;
+      const has = (name: string) => pick(name).some((c) => c.directive.argCount === 1 && c.directive.argValue(0) !== '');
+      if (has('ssl_client_certificate') || (newer && has('ssl_trusted_certificate'))) return;
+      reported.add(verify);
+      ctx.report({
+        entry: verify,
+        message: newer ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client' : 'no ssl_client_certificate for ssl_verify_client',
+        // After the ciphers and the certificates (as in http).
+        order: mergeOrder(block, 'ssl', server.seq, 0.7),
+      });
+    };
     for (const s of servers) {
       const { block, server, pick } = s;
       const certs = pick('ssl_certificate');
@@ -50,6 +73,7 @@ mailconf then says nothing about the others.`,
               ? `no "ssl_certificate_key" is defined for certificate "${last.directive.argValue(0)}" and the "listen ... ssl" directive`
               : null;
         if (message) ctx.report({ entry: listen, message, order });
+        else verifyClient(s);
         continue;
       }
       if (last && keys.length < certs.length) {
@@ -57,6 +81,7 @@ mailconf then says nothing about the others.`,
         reported.add(last);
         continue;
       }
+      if (streamSetsUpTls(ctx, s)) verifyClient(s);
       // The default server of its address: judged only when no other server listens there.
       const listen = sslListen(s);
       if (!listen || last || pick('ssl_reject_handshake').at(-1)?.directive.argValue(0) === 'on') continue;

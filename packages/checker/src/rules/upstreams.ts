@@ -120,10 +120,11 @@ reported as nginx reports it: \`host not found in upstream "app.example.org:8080
         // A stream server has no default port.
         const address = parseHostPort(d.argValue(0), family === 'http' ? 80 : 0, false);
         if (!address.ok) return fail(`${address.error} in upstream "${d.argValue(0)}"`, 0);
-        if (family === 'stream' && address.value.family !== 'unix' && address.value.port === 0) return fail(`no port in upstream "${d.argValue(0)}"`, 0);
+        // ngx_parse_url resolves the name before the stream module looks for a port.
         if (address.value.family === 'name' && !resolveLater && hostNotFound(ctx, address.value.host)) {
           return ctx.report({ entry, message: `host not found in upstream "${d.argValue(0)}"`, range: d.args[0]!.range, hint: DNS_HINT });
         }
+        if (family === 'stream' && address.value.family !== 'unix' && address.value.port === 0) return fail(`no port in upstream "${d.argValue(0)}"`, 0);
         if (backup) {
           const block = state.blocks.find((b) => b.entry === entry.parent);
           if (block) block.backups++;
