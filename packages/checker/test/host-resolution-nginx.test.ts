@@ -53,6 +53,7 @@ const CASES: [string, string][] = [
   ['stream proxy_pass', stream('  proxy_pass smtp.invalid:25;')],
   ['set_real_ip_from', mail('  listen 127.0.0.1:9143 proxy_protocol;\n  set_real_ip_from localhost;\n  set_real_ip_from lb.invalid;')],
   ['debug_connection', 'events {\n debug_connection localhost;\n debug_connection admin.invalid;\n}'],
+  ['stream set_real_ip_from', stream('  proxy_pass 127.0.0.1:25;\n  set_real_ip_from proxy.invalid;')],
 ];
 
 describe.skipIf(!canRun)('host names that do not resolve: mailconf and nginx -t fail alike', () => {
@@ -100,6 +101,7 @@ describe('without a resolver, or with one that finds every name', () => {
       'host not found in upstream "smtp.invalid"',
       'host not found in set_real_ip_from "lb.invalid"',
       'host not found in debug_connection "admin.invalid"',
+      'host not found in set_real_ip_from "proxy.invalid"',
     ]);
   });
 });

@@ -19,7 +19,8 @@ warning: nginx ignores them.`,
   names: ['set_real_ip_from'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'set_real_ip_from' || !entry.context?.startsWith('mail') || d.argCount !== 1) return;
+    // The realip modules of mail, http and stream read it alike (ngx_ptocidr, then a host name).
+    if (d.name !== 'set_real_ip_from' || !/^(mail|http|stream)/.test(entry.context ?? '') || d.argCount !== 1) return;
     const v = cstr(d.argValue(0));
     const r = parseCidr(v);
     if (!r.ok) return ctx.report({ entry, message: `host not found in set_real_ip_from "${v}"` });
