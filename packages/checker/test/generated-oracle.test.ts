@@ -245,7 +245,11 @@ const upstreamServer = fc.oneof(
   { weight: 1, arbitrary: pick('server 127.0.0.1 weight=0;', 'server 127.0.0.1 max_conns=x;', 'server 127.0.0.1:0;', 'server 127.0.0.1 bogus;', 'keepalive 0;') },
 );
 const upstreamBlock = fc.tuple(pick('u1', 'u2', 'U1'), fc.array(upstreamServer, { maxLength: 3 })).map(([name, items]) => `upstream ${name} { ${items.join(' ')} }`);
-const upstreamPass = pick('proxy_pass http://u1;', 'proxy_pass http://u1/x;', 'proxy_pass http://u1:8080;', 'proxy_pass http://u2/x;', 'proxy_pass http://127.0.0.1:9000;');
+const upstreamPass = pick(
+  'proxy_pass http://u1;', 'proxy_pass http://u1/x;', 'proxy_pass http://u1:8080;', 'proxy_pass http://u2/x;', 'proxy_pass http://127.0.0.1:9000;',
+  // the other *_pass make upstreams too, with no default port
+  'fastcgi_pass u1;', 'fastcgi_pass u2:9000;', 'fastcgi_pass 127.0.0.1;', 'scgi_pass u1;', 'uwsgi_pass uwsgi://u2;', 'grpc_pass grpc://127.0.0.1:50051;', 'grpc_pass U1;', 'fastcgi_pass 1..2:9000;',
+);
 const httpUpstreamSets = fc.tuple(fc.array(upstreamBlock, { minLength: 1, maxLength: 2 }), upstreamPass, fc.boolean()).map(([blocks, pass, before]) => {
   const server = `    server { listen 8080; location / { ${pass} } }`;
   return ['events {}', 'http {', ...(before ? [server] : []), ...blocks.map((b) => `    ${b}`), ...(before ? [] : [server]), '}', ...MAIL_OK_LINES].join('\n');
@@ -560,7 +564,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'sets of upstream buffer sizes merged into servers and locations', name: 'buffers', arbitrary: buffers, rejected: [30, 270] },
   { title: 'main and events statements', name: 'top', arbitrary: topLevel, rejected: [50] },
   { title: 'http and stream variables, defined and used', name: 'variables', arbitrary: variables, rejected: [50, 270] },
-  { title: 'http and stream upstream blocks and the proxy_pass that name them', name: 'upstreams', arbitrary: upstreamSets, rejected: [50, 280] },
+  { title: 'http and stream upstream blocks and the proxy_pass that name them', name: 'upstreams', arbitrary: upstreamSets, rejected: [50, 290] },
   { title: 'sets of nested locations with proxy_pass', name: 'locations', arbitrary: locationSets, rejected: [50, 280] },
   { title: 'regular expressions where nginx compiles them', name: 'regexes', arbitrary: regexes, rejected: [50, 280] },
   { title: 'statements with two words that can each be wrong', name: 'two-words', arbitrary: twoMistakes, rejected: [50, 280] },

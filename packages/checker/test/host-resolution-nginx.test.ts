@@ -54,6 +54,7 @@ const CASES: [string, string][] = [
   ['set_real_ip_from', mail('  listen 127.0.0.1:9143 proxy_protocol;\n  set_real_ip_from localhost;\n  set_real_ip_from lb.invalid;')],
   ['debug_connection', 'events {\n debug_connection localhost;\n debug_connection admin.invalid;\n}'],
   ['stream set_real_ip_from', stream('  proxy_pass 127.0.0.1:25;\n  set_real_ip_from proxy.invalid;')],
+  ['fastcgi_pass and grpc_pass', http('  location / { fastcgi_pass localhost:9000; }\n  location /g { grpc_pass grpc://grpc.invalid:50051; }')],
 ];
 
 describe.skipIf(!canRun)('host names that do not resolve: mailconf and nginx -t fail alike', () => {
@@ -102,6 +103,7 @@ describe('without a resolver, or with one that finds every name', () => {
       'host not found in set_real_ip_from "lb.invalid"',
       'host not found in debug_connection "admin.invalid"',
       'host not found in set_real_ip_from "proxy.invalid"',
+      'host not found in upstream "grpc.invalid"',
     ]);
   });
 });

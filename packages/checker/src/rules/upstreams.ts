@@ -2,6 +2,7 @@ import { HTTP_PHASE } from '../http-phases.js';
 import { parseHostPort } from '../mail/urls.js';
 import { readProxyUrl } from '../net/proxy-url.js';
 import { DNS_HINT, hostNotFound, isName } from '../net/dns.js';
+import { isHostName, numericIPv4 } from '../net/host-name.js';
 import { atLeast } from '../version.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import { atoi, timeSec } from '../values.js';
@@ -19,7 +20,22 @@ interface Known {
   /** The URL's port; null when it gave none. */
   port: number | null;
   entry: Entry;
+  /** Made by a *_pass with no default port (fastcgi_pass and the like): it must give one or name a block. */
+  needsPort?: boolean;
 }
+
+/**
+ * The http *_pass directives other than proxy_pass that make an upstream of their address
+ * (ngx_http_upstream_add, not resolved until the upstreams are initialised), with the scheme
+ * each may start with. None has a default port.
+ */
+const PASS_SCHEMES: Record<string, string[]> = {
+  fastcgi_pass: [],
+  scgi_pass: [],
+  memcached_pass: [],
+  uwsgi_pass: ['uwsgi://', 'suwsgi://'],
+  grpc_pass: ['grpc://', 'grpcs://'],
+};
 
 interface State {
   known: Known[];
@@ -60,7 +76,7 @@ With \`mailconf lint --check-dns\` (run where nginx runs) a host name that does 
 reported as nginx reports it: \`host not found in upstream "app.example.org:8080"\`.`,
   },
   stage: 'value',
-  names: ['upstream', 'server', 'proxy_pass', 'hash', 'ip_hash', 'least_conn', 'random', 'keepalive'],
+  names: ['upstream', 'server', 'proxy_pass', 'hash', 'ip_hash', 'least_conn', 'random', 'keepalive', ...Object.keys(PASS_SCHEMES)],
   // Not the mail servers.
   appliesTo: (_spec, context) => context !== null && (context.startsWith('http') || context.startsWith('stream')),
   directive(entry, ctx) {
@@ -131,6 +147,26 @@ reported as nginx reports it: \`host not found in upstream "app.example.org:8080
         }
         return;
       }
+      case 'fastcgi_pass':
+      case 'scgi_pass':
+      case 'memcached_pass':
+      case 'uwsgi_pass':
+      case 'grpc_pass': {
+        if (family !== 'http' || d.argCount !== 1) return;
+        let url = d.argValue(0);
+        if (url.includes('$')) return;
+        const scheme = PASS_SCHEMES[d.name]!.find((p) => url.toLowerCase().startsWith(p));
+        if (scheme) url = url.slice(scheme.length);
+        const read = parseHostPort(url, 0, false);
+        // Not resolved here (no_resolve): any text is a host name until the upstreams are initialised.
+        if (!read.ok && read.error !== 'host not found') return fail(`${read.error} in upstream "${url}"`, 0);
+        // A unix socket names no upstream.
+        if (read.ok && read.value.family === 'unix') return;
+        const host = read.ok && read.value.family === 'ipv6' ? `[${read.value.host}]` : hostText(url);
+        const filed = add(state, { host, block: false, port: writtenPort(url, read), entry, needsPort: true }, family);
+        if ('message' in filed) fail(filed.message, 0);
+        return;
+      }
       case 'proxy_pass': {
         if (d.argCount !== 1) return;
         const url = d.argValue(0);
@@ -139,9 +175,10 @@ reported as nginx reports it: \`host not found in upstream "app.example.org:8080
           // An address, or an upstream's name (ngx_stream_proxy_pass): with no port of its own it
           // must name a block, which nginx finds out when it initialises the upstreams.
           const read = parseHostPort(url, 0, false);
-          if (!read.ok) return fail(`${read.error} in upstream "${url}"`, 0);
-          if (read.value.family === 'unix') return;
-          const filed = add(state, { host: hostText(url), block: false, port: read.value.port || null, entry }, family);
+          // Not resolved here (no_resolve): any text is a host name until the upstreams are initialised.
+          if (!read.ok && read.error !== 'host not found') return fail(`${read.error} in upstream "${url}"`, 0);
+          if (read.ok && read.value.family === 'unix') return;
+          const filed = add(state, { host: hostText(url), block: false, port: writtenPort(url, read), entry }, family);
           if ('message' in filed) fail(filed.message, 0);
           return;
         }
@@ -157,11 +194,19 @@ reported as nginx reports it: \`host not found in upstream "app.example.org:8080
   config(ctx) {
     noUsableServer(ctx, stateOf(ctx, 'http'));
     noUsableServer(ctx, stateOf(ctx, 'stream'));
+    noPort(ctx, stateOf(ctx, 'http'));
     noPort(ctx, stateOf(ctx, 'stream'));
     implicitHostNotFound(ctx, stateOf(ctx, 'http'));
     implicitHostNotFound(ctx, stateOf(ctx, 'stream'));
   },
 });
+
+/** The port an address gives, or null: read by parseHostPort, or after the host of a text it could not read as a name. */
+function writtenPort(url: string, read: ReturnType<typeof parseHostPort>): number | null {
+  if (read.ok) return read.value.port || null;
+  const m = /:(\d+)$/.exec(url.slice(hostText(url).length));
+  return m ? Number(m[1]) : null;
+}
 
 /** The host of a stream address as nginx keeps it: up to the first ":" (or the "]" of an IPv6 address). */
 function hostText(url: string): string {
@@ -177,7 +222,7 @@ function hostText(url: string): string {
  */
 function noPort(ctx: RuleContext, state: State): void {
   for (const k of state.known) {
-    if (k.block || k.port !== null || ctx.invalid.has(k.entry)) continue;
+    if (k.block || k.port !== null || ctx.invalid.has(k.entry) || !mustHavePort(k)) continue;
     let top: Entry = k.entry;
     while (top.parent) top = top.parent;
     ctx.report({ entry: k.entry, message: `no port in upstream "${k.host}"`, order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)] });
@@ -185,20 +230,32 @@ function noPort(ctx: RuleContext, state: State): void {
 }
 
 /**
- * `host not found in upstream "backend.internal"`: an upstream a proxy_pass made (no block of
- * that name) whose host does not resolve (--check-dns). nginx resolves it when it initialises
- * the upstreams, in the order they were first named, and names the proxy_pass's line.
+ * `host not found in upstream "backend.internal"`: an upstream a *_pass made (no block of that
+ * name) whose host can be no host name (`1..2`), or does not resolve (--check-dns). nginx
+ * resolves it when it initialises the upstreams, in the order they were first named, and names
+ * the *_pass's line.
  */
 function implicitHostNotFound(ctx: RuleContext, state: State): void {
-  if (!ctx.options.resolveHost) return;
   for (const k of state.known) {
-    // Without a port a stream upstream is noPort's (nginx stops there first).
-    if (k.block || ctx.invalid.has(k.entry) || (k.entry.context?.startsWith('stream') && k.port === null)) continue;
-    if (!isName(k.host) || !hostNotFound(ctx, k.host)) continue;
+    // Without a port one that needs it is noPort's (nginx stops there first).
+    if (k.block || ctx.invalid.has(k.entry) || (k.port === null && mustHavePort(k)) || !isName(k.host)) continue;
+    // A text that can be no host name (`1..2`) is not found anywhere; a name only where it does not resolve.
+    const impossible = !numericIPv4(k.host) && !isHostName(k.host);
+    if (!impossible && !hostNotFound(ctx, k.host)) continue;
     let top: Entry = k.entry;
     while (top.parent) top = top.parent;
-    ctx.report({ entry: k.entry, message: `host not found in upstream "${k.host}"`, hint: DNS_HINT, order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)] });
+    ctx.report({
+      entry: k.entry,
+      message: `host not found in upstream "${k.host}"`,
+      ...(impossible ? {} : { hint: DNS_HINT }),
+      order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)],
+    });
   }
+}
+
+/** Whether an upstream a URL made has no port to fall back on: stream's, and http's other than proxy_pass's (80 or 443). */
+function mustHavePort(k: Known): boolean {
+  return k.needsPort === true || k.entry.context?.startsWith('stream') === true;
 }
 
 /** Each family has upstreams of its own. */
