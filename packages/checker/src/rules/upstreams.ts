@@ -67,10 +67,13 @@ has one) and stream:
 - \`keepalive\` takes a number of connections from 1 up;
 - the address of each server (\`invalid port in upstream "127.0.0.1:99999"\`); in stream it must have a
   port (\`no port in upstream "127.0.0.1"\`), and so must a stream \`proxy_pass\` that names no
-  \`upstream\` block (\`proxy_pass backend;\` with no \`upstream backend {}\`);
+  \`upstream\` block (\`proxy_pass backend;\` with no \`upstream backend {}\`), and http's
+  \`fastcgi_pass\`, \`scgi_pass\`, \`uwsgi_pass\`, \`grpc_pass\` and \`memcached_pass\`, which make
+  upstreams as \`proxy_pass\` does but have no default port;
 - \`no servers are inside upstream\`, and, when http {} is read, \`no servers in upstream "name"\` when
-  every server is a backup.
-Host names are not looked up.
+  every server is a backup; a *_pass host that can be no host name (\`1..2\`) is
+  \`host not found in upstream "1..2"\`.
+Other host names are not looked up unless asked.
 
 With \`mailconf lint --check-dns\` (run where nginx runs) a host name that does not resolve there is
 reported as nginx reports it: \`host not found in upstream "app.example.org:8080"\`.`,
