@@ -5,7 +5,7 @@
  * workspace checks again. Answers are kept for a minute, then looked up again the next time
  * they are asked for (the old answer stands until the new one comes).
  */
-import * as dns from 'node:dns';
+import { resolvesHere } from '@mailconf/checker';
 
 /** Whether getaddrinfo finds an address for the name (as nginx resolves it). */
 export type Lookup = (host: string) => Promise<boolean>;
@@ -20,7 +20,7 @@ export class HostAnswers {
   constructor(
     /** Called when lookups have finished and some answer is new or different. */
     private readonly answered: () => void,
-    private readonly lookup: Lookup = resolves,
+    private readonly lookup: Lookup = resolvesHere,
   ) {}
 
   /** What is known of the name now; starts a lookup when nothing is, or the answer is old. */
@@ -45,10 +45,3 @@ export class HostAnswers {
   }
 }
 
-async function resolves(host: string): Promise<boolean> {
-  try {
-    return (await dns.promises.lookup(host, { all: true })).length > 0;
-  } catch {
-    return false;
-  }
-}

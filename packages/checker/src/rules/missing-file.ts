@@ -31,7 +31,7 @@ const TLS_FILES: {
   mailStep: number;
   blockStep: number;
 }[] = [
-  // Certificates and keys load in pairs (the first certificate, its key, the second...): pairs() orders them.
+  // Certificates and keys load in pairs (the first certificate, its key, the second...): checkServer's pairStep orders them.
   { name: 'ssl_certificate', message: (f) => `cannot load certificate "${f}": BIO_new_file() failed`, mailStep: 3, blockStep: 0.6 },
   { name: 'ssl_certificate_key', message: (f) => `cannot load certificate key "${f}": BIO_new_file() failed`, mailStep: 3, blockStep: 0.6 },
   { name: 'ssl_client_certificate', message: (f) => `SSL_CTX_load_verify_locations("${f}") failed`, verifyOnly: () => true, mailStep: 4, blockStep: 0.71 },
@@ -192,5 +192,3 @@ function fileSize(file: string): number | null | undefined {
     return code === 'ENOENT' || code === 'ENOTDIR' ? null : undefined;
   }
 }
-
-

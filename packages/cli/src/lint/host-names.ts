@@ -1,15 +1,14 @@
 /**
  * `mailconf lint --check-dns`: the host names nginx resolves while it reads the configuration
- * (listen, auth_http, resolver, upstream servers), resolved here as nginx resolves them
- * (getaddrinfo, through Node's dns.lookup: /etc/hosts, then DNS, as the system is set up).
+ * (listen, auth_http, resolver, upstreams, set_real_ip_from), resolved here as nginx resolves
+ * them (resolvesHere).
  *
  * The checker is synchronous and asks about names through CheckOptions.resolveHost. A first
  * check records the names it asks about and is not told; they are resolved together, in
  * parallel, and the configuration is checked again with the answers. Answers are kept for the
  * other files of the run (and the rounds of --fix).
  */
-import * as dns from 'node:dns';
-import { checkConfigSet, type CheckOptions, type CheckResult } from '@mailconf/checker';
+import { checkConfigSet, resolvesHere, type CheckOptions, type CheckResult } from '@mailconf/checker';
 import type { ConfigSet } from '@mailconf/syntax';
 
 export class HostNames {
@@ -20,7 +19,7 @@ export class HostNames {
     const asked = new Set<string>();
     const first = checkConfigSet(set, { ...options, resolveHost: (host) => this.#answer(host, asked) });
     if (!asked.size) return first;
-    await Promise.all([...asked].map(async (host) => this.#known.set(host, await resolves(host))));
+    await Promise.all([...asked].map(async (host) => this.#known.set(host, await resolvesHere(host))));
     return checkConfigSet(set, { ...options, resolveHost: (host) => this.#known.get(host) });
   }
 
@@ -31,12 +30,3 @@ export class HostNames {
   }
 }
 
-/** Whether getaddrinfo finds an address for the name; nginx says "host not found" on any failure. */
-async function resolves(host: string): Promise<boolean> {
-  try {
-    const found = await dns.promises.lookup(host, { all: true });
-    return found.length > 0;
-  } catch {
-    return false;
-  }
-}
