@@ -72,10 +72,13 @@ function readCache(file, sourceCrc) {
   return bytes.readUInt32LE(TAG.length + 4) === zlib.crc32(data) ? data : undefined;
 }
 
+/** Caches of other builds older than this are removed: two builds run in turn keep theirs. */
+const STALE_MS = 24 * 3600 * 1000;
+
 /**
  * Writes through a file of its own and renames it into place, so runs in parallel never read
- * half a cache; then removes this command's caches of earlier builds. A cache is an
- * optimisation: any failure leaves things as they were.
+ * half a cache; then removes this command's caches of other builds written more than a day
+ * ago. A cache is an optimisation: any failure leaves things as they were.
  */
 function writeCache(file, sourceCrc, data, prefix) {
   const header = Buffer.alloc(HEADER);
@@ -87,8 +90,11 @@ function writeCache(file, sourceCrc, data, prefix) {
     fs.writeFileSync(tmp, Buffer.concat([header, data]));
     fs.renameSync(tmp, file);
     const dir = path.dirname(file);
+    const now = Date.now();
     for (const name of fs.readdirSync(dir)) {
-      if (name.startsWith(prefix) && name.endsWith('.cache') && path.join(dir, name) !== file) fs.rmSync(path.join(dir, name), { force: true });
+      const other = path.join(dir, name);
+      if (!name.startsWith(prefix) || !name.endsWith('.cache') || other === file) continue;
+      if (now - fs.statSync(other).mtimeMs > STALE_MS) fs.rmSync(other, { force: true });
     }
   } catch {
     try {

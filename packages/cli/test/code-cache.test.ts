@@ -84,15 +84,22 @@ describe.skipIf(!built)('the code cache of the installed command', () => {
     expect(caches().get(name!)).toBe(rewritten);
   });
 
-  it('removes the caches of earlier builds when it writes its own', () => {
+  it('removes the caches of other builds written more than a day ago when it writes its own', () => {
     mailconf(['lint', input()]);
     const [name] = [...caches().keys()];
-    const stale = path.join(cacheRoot, path.dirname(name!), 'mailconf-lint-00000000.cache');
-    fs.writeFileSync(stale, 'a cache of another build');
+    const dir = path.join(cacheRoot, path.dirname(name!));
+    const stale = path.join(dir, 'mailconf-lint-00000000.cache');
+    const recent = path.join(dir, 'mailconf-lint-11111111.cache');
+    fs.writeFileSync(stale, 'a cache of a build not run for two days');
+    const twoDaysAgo = (Date.now() - 2 * 24 * 3600 * 1000) / 1000;
+    fs.utimesSync(stale, twoDaysAgo, twoDaysAgo);
+    // Another build run in turn with this one (a second checkout): its cache stays.
+    fs.writeFileSync(recent, 'a cache of a build run today');
     fs.rmSync(path.join(cacheRoot, name!));
     mailconf(['lint', input()]);
     expect(fs.existsSync(stale)).toBe(false);
-    expect([...caches().keys()]).toEqual([name]);
+    expect(fs.existsSync(recent)).toBe(true);
+    expect(fs.existsSync(path.join(cacheRoot, name!))).toBe(true);
   });
 
   it('is not kept for the commands that keep running (lsp, run)', () => {
