@@ -1,16 +1,17 @@
 /**
  * A `syslog:` log target as ngx_syslog_process_conf reads it (error_log and access_log, in
  * every context): comma-separated `server=`, `facility=`, `severity=`, `tag=` and `nohostname`,
- * each at most once, then a server is required. Host names are assumed to resolve (nginx looks
- * them up; a checker without the servers' DNS cannot).
+ * each at most once, then a server is required. nginx looks the server's host name up: it is
+ * reported when the caller's resolver says it does not resolve (--check-dns).
  */
 import { parseHostPort } from './mail/urls.js';
+import { DNS_HINT } from './net/dns.js';
 
 const FACILITIES = ['kern', 'user', 'mail', 'daemon', 'auth', 'intern', 'lpr', 'news', 'uucp', 'clock', 'authpriv', 'ftp', 'ntp', 'audit', 'alert', 'cron', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7'];
 const SEVERITIES = ['emerg', 'alert', 'crit', 'error', 'warn', 'notice', 'info', 'debug'];
 
-/** nginx's message for a `syslog:...` target it refuses, or null. */
-export function syslogError(target: string): string | null {
+/** nginx's message for a `syslog:...` target it refuses (with our hint for a name that does not resolve), or null. */
+export function syslogError(target: string, notFound: (host: string) => boolean = () => false): { message: string; hint?: string } | null {
   const seen = new Set<string>();
   let server = false;
   for (const p of target.slice('syslog:'.length).split(',')) {
@@ -26,6 +27,7 @@ export function syslogError(target: string): string | null {
         const url = p.slice(7);
         const r = parseHostPort(url, 514, false);
         if (!r.ok) error = `${r.error} in syslog server "${url}"`;
+        else if (r.value.family === 'name' && notFound(r.value.host)) return { message: `host not found in syslog server "${url}"`, hint: DNS_HINT };
         server = true;
       }
     } else if (p.startsWith('facility=')) {
@@ -38,7 +40,7 @@ export function syslogError(target: string): string | null {
     } else if (p !== 'nohostname') {
       error = `unknown syslog parameter "${p}"`;
     }
-    if (error) return error;
+    if (error) return { message: error };
   }
-  return server ? null : 'no syslog server specified';
+  return server ? null : { message: 'no syslog server specified' };
 }

@@ -55,6 +55,8 @@ const CASES: [string, string][] = [
   ['debug_connection', 'events {\n debug_connection localhost;\n debug_connection admin.invalid;\n}'],
   ['stream set_real_ip_from', stream('  proxy_pass 127.0.0.1:25;\n  set_real_ip_from proxy.invalid;')],
   ['fastcgi_pass and grpc_pass', http('  location / { fastcgi_pass localhost:9000; }\n  location /g { grpc_pass grpc://grpc.invalid:50051; }')],
+  ['syslog servers', http('  access_log syslog:server=localhost:514;\n  access_log syslog:server=logs.invalid:514,tag=web;', 'error_log syslog:server=localhost;')],
+  ['mail error_log to syslog', mail('  listen 127.0.0.1:9143;\n  error_log syslog:server=mail-logs.invalid;')],
 ];
 
 describe.skipIf(!canRun)('host names that do not resolve: mailconf and nginx -t fail alike', () => {
@@ -104,6 +106,8 @@ describe('without a resolver, or with one that finds every name', () => {
       'host not found in debug_connection "admin.invalid"',
       'host not found in set_real_ip_from "proxy.invalid"',
       'host not found in upstream "grpc.invalid"',
+      'host not found in syslog server "logs.invalid:514"',
+      'host not found in syslog server "mail-logs.invalid"',
     ]);
   });
 });

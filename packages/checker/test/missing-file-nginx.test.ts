@@ -132,6 +132,11 @@ describe.skipIf(!canRun)('missing files: mailconf --check-files and nginx -t fai
       same('http-ticket', http(`  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_session_ticket_key ${dir}/none-ticket.key;`));
     });
 
+    it('proxy_ssl_password_file is read while parsing, on its line, as ssl_password_file is', () => {
+      const { nginx, ours } = both('proxy-password', http(`  location / {\n   proxy_pass https://127.0.0.1:9443;\n   proxy_ssl_password_file ${dir}/none-pw.txt;\n  }`));
+      expect(ours).toEqual({ message: nginx!.message, line: nginx!.line, rule: 'missing-file' });
+    });
+
     it('a server without a certificate sets up no TLS and loads nothing', () => {
       expect(both('http-plain', `http {\n ssl_dhparam ${dir}/none-dh.pem;\n server {\n  listen 127.0.0.1:9080;\n }\n}`)).toEqual({ nginx: null, ours: null });
     });

@@ -1,5 +1,6 @@
 import { defineRule } from '../rule.js';
 import { syslogError } from '../syslog.js';
+import { hostNotFound } from '../net/dns.js';
 import { atoi, size, timeMs } from '../values.js';
 import { contextFamily } from '../walk.js';
 
@@ -58,8 +59,8 @@ defined *above* it (\`log_format\` is only allowed in \`http {}\` and \`stream {
     const syslog = path.startsWith('syslog:');
     // The target is read first (ngx_http_log_set_log, ngx_stream_log_set_log).
     if (syslog) {
-      const error = syslogError(path);
-      if (error) return fail(error, 0);
+      const error = syslogError(path, (host) => hostNotFound(ctx, host));
+      if (error) return ctx.report({ entry, ...error, range: d.args[0]!.range });
     }
     let format: string;
     if (d.argCount >= 2) format = v(1);

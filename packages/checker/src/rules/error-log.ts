@@ -1,6 +1,7 @@
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
 import { syslogError } from '../syslog.js';
+import { hostNotFound } from '../net/dns.js';
 import { size } from '../values.js';
 
 const LEVELS = ['debug', 'info', 'notice', 'warn', 'error', 'crit', 'alert', 'emerg'];
@@ -29,8 +30,8 @@ debug masks (\`debug_mail\` ...) alone. \`syslog:\` targets take \`server=\` (re
       if (s === null || s < 8192n) return ctx.report({ entry, message: `invalid buffer size "${target.slice(7)}"` });
     }
     if (target.startsWith('syslog:')) {
-      const error = syslogError(target);
-      if (error) return ctx.report({ entry, message: error, range: d.args[0]!.range, line: d.line });
+      const error = syslogError(target, (host) => hostNotFound(ctx, host));
+      if (error) return ctx.report({ entry, ...error, range: d.args[0]!.range, line: d.line });
     }
     let normal: string | null = null;
     let sawDebugMask = false;

@@ -58,7 +58,8 @@ export default defineRule({
     docs: `Runs only when asked (\`mailconf lint --check-files\`, \`"checkFiles": true\` in .mailconfrc.json),
 on the machine nginx runs on: elsewhere the production certificates are rarely present.
 
-nginx reads \`ssl_password_file\` while it parses, whether or not TLS is used. For every server whose
+nginx reads \`ssl_password_file\` (and \`proxy_ssl_password_file\`, \`grpc_ssl_password_file\`,
+\`uwsgi_ssl_password_file\`) while it parses, whether or not TLS is used. For every server whose
 TLS it sets up — in mail a server that speaks TLS (\`listen ... ssl\`, \`starttls\`, \`ssl on\`), in http
 and stream a server with a certificate (a stream server with \`listen ... ssl\` up to 1.25.4) — it
 then loads the certificates and keys in effect there (its own or its block's), the CA file when
@@ -71,7 +72,8 @@ keys' size) is checked: nginx reads these files as root, so a file the linting u
 is not a problem. \`data:\` certificates, \`engine:\` keys and, in http and stream, certificates named
 with variables (loaded per connection) are not checked.`,
   },
-  names: ['ssl_password_file'],
+  // Read while parsing, by the same function, for the server side and for TLS to upstreams.
+  names: ['ssl_password_file', 'proxy_ssl_password_file', 'grpc_ssl_password_file', 'uwsgi_ssl_password_file'],
   directive(entry, ctx) {
     if (!ctx.options.checkFiles) return;
     const value = entry.directive.args[0]?.value;
