@@ -57,6 +57,8 @@ const CASES: [string, string][] = [
   ['fastcgi_pass and grpc_pass', http('  location / { fastcgi_pass localhost:9000; }\n  location /g { grpc_pass grpc://grpc.invalid:50051; }')],
   ['syslog servers', http('  access_log syslog:server=localhost:514;\n  access_log syslog:server=logs.invalid:514,tag=web;', 'error_log syslog:server=localhost;')],
   ['mail error_log to syslog', mail('  listen 127.0.0.1:9143;\n  error_log syslog:server=mail-logs.invalid;')],
+  ['http listen', 'http {\n server {\n  listen localhost:9080;\n }\n server {\n  listen web.invalid:9081;\n }\n}'],
+  ['stream listen', 'stream {\n server {\n  listen tcp.invalid:9465;\n  proxy_pass 127.0.0.1:25;\n }\n}'],
 ];
 
 describe.skipIf(!canRun)('host names that do not resolve: mailconf and nginx -t fail alike', () => {
@@ -108,6 +110,8 @@ describe('without a resolver, or with one that finds every name', () => {
       'host not found in upstream "grpc.invalid"',
       'host not found in syslog server "logs.invalid:514"',
       'host not found in syslog server "mail-logs.invalid"',
+      'host not found in "web.invalid:9081" of the "listen" directive',
+      'host not found in "tcp.invalid:9465" of the "listen" directive',
     ]);
   });
 });

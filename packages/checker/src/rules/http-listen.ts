@@ -1,6 +1,7 @@
 import { AFTER_PARSE } from '../engine.js';
 import { HTTP_PHASE } from '../http-phases.js';
 import { cstr, parseAddress } from '../mail/listen.js';
+import { DNS_HINT, hostNotFound } from '../net/dns.js';
 import type { ListenAddress } from '../model.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -86,9 +87,14 @@ ignored\`; a server without \`server_name\` is named ""; one without \`listen\` 
 \`*:80\`). And the default server of an address with \`listen ... ssl\` needs an
 \`ssl_certificate\` (its own or http's) unless it has \`ssl_reject_handshake on\`, in which case
 every server of the address needs one or rejects handshakes too. Listens with parameters this
-rule does not know are left out.`,
+rule does not know are left out.
+
+With \`mailconf lint --check-dns\` (run where nginx runs) a listen's host name that does not resolve
+there is reported as nginx reports it, in http and stream: \`host not found in "app.example.org:8080" of
+the "listen" directive\`.`,
   },
   config(ctx) {
+    if (ctx.options.resolveHost) unresolvedListens(ctx);
     const addresses = new Map<string, HttpAddress>();
     const withoutListen: Entry[] = [];
     // The servers of http {} blocks and their listens, in reading order (includes expanded):
@@ -201,5 +207,25 @@ function missingCertificates(ctx: RuleContext, addresses: Map<string, HttpAddres
       order: [http.endSeq, HTTP_PHASE.postconfiguration, k++],
     });
     // nginx stops at the first; the others are found once it is mended
+  }
+}
+
+/**
+ * `host not found in "app.example.org:8080" of the "listen" directive`: nginx resolves a listen's
+ * host name while it reads it, in http and stream as in mail (listen-syntax); reported when the
+ * caller's resolver says the name does not resolve (--check-dns).
+ */
+function unresolvedListens(ctx: RuleContext): void {
+  const all = ctx.walk.all;
+  for (let i = 0; i < all.length; i++) {
+    const e = all[i]!;
+    const d = e.directive;
+    if (d.name !== 'listen' || (e.context !== 'http:server' && e.context !== 'stream:server') || !d.argCount || ctx.invalid.has(e)) continue;
+    const address = cstr(d.argValue(0));
+    const parsed = parseAddress(address);
+    if ('error' in parsed || !parsed.hostName) continue;
+    const colon = address.lastIndexOf(':');
+    if (!hostNotFound(ctx, colon === -1 ? address : address.slice(0, colon))) continue;
+    ctx.report({ entry: e, message: `host not found in "${address}" of the "listen" directive`, range: d.args[0]!.range, hint: DNS_HINT });
   }
 }
