@@ -132,6 +132,13 @@ describe.skipIf(!canRun)('missing files: mailconf --check-files and nginx -t fai
       same('http-ticket', http(`  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_session_ticket_key ${dir}/none-ticket.key;`));
     });
 
+    it('ssl_stapling_file is loaded with ssl_stapling on, and only then', () => {
+      const { cert, key } = certificate();
+      const files = `  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_stapling_file ${dir}/none.der;`;
+      same('http-stapling', http(`${files}\n  ssl_stapling on;`));
+      expect(both('http-no-stapling', http(files))).toEqual({ nginx: null, ours: null });
+    });
+
     it('proxy_ssl_password_file is read while parsing, on its line, as ssl_password_file is', () => {
       const { nginx, ours } = both('proxy-password', http(`  location / {\n   proxy_pass https://127.0.0.1:9443;\n   proxy_ssl_password_file ${dir}/none-pw.txt;\n  }`));
       expect(ours).toEqual({ message: nginx!.message, line: nginx!.line, rule: 'missing-file' });

@@ -23,6 +23,8 @@ const TLS_FILES: {
    * trusted certificates and the CRL, which http loads whenever they are set.
    */
   verifyOnly?: (family: Family) => boolean;
+  /** Loaded only where this holds of the statements in effect. */
+  onlyIf?: (family: Family, pick: (name: string) => Entry[]) => boolean;
   /**
    * Read by nginx itself rather than by its SSL library: the message then names the line where
    * nginx was when it read the file, the `}` that ends the block (it merges the servers there).
@@ -39,6 +41,14 @@ const TLS_FILES: {
   { name: 'ssl_crl', message: (f) => `X509_LOOKUP_load_file("${f}") failed`, verifyOnly: (f) => f !== 'http', mailStep: 6, blockStep: 0.8 },
   { name: 'ssl_dhparam', message: (f) => `BIO_new_file("${f}") failed`, mailStep: 7, blockStep: 0.85 },
   { name: 'ssl_session_ticket_key', message: (f) => `open() "${f}" failed (2: No such file or directory)`, ownRead: true, mailStep: 8.7, blockStep: 0.95 },
+  {
+    name: 'ssl_stapling_file',
+    message: (f) => `BIO_new_file("${f}") failed`,
+    // http only, and only with stapling on.
+    onlyIf: (family, pick) => family === 'http' && pick('ssl_stapling').at(-1)?.directive.argValue(0).toLowerCase() === 'on',
+    mailStep: 9.5,
+    blockStep: 0.97,
+  },
 ];
 
 /** What a session ticket key file may hold: 48 bytes (AES-128 keys) or 80 (AES-256), nothing else. */
@@ -64,7 +74,8 @@ TLS it sets up — in mail a server that speaks TLS (\`listen ... ssl\`, \`start
 and stream a server with a certificate (a stream server with \`listen ... ssl\` up to 1.25.4) — it
 then loads the certificates and keys in effect there (its own or its block's), the CA file when
 \`ssl_verify_client\` is on, the trusted certificates and the CRL (in http whenever they are set, in
-mail and stream when clients are verified), \`ssl_dhparam\` and the \`ssl_session_ticket_key\` files.
+mail and stream when clients are verified), \`ssl_dhparam\`, the \`ssl_session_ticket_key\` files and, in
+http with \`ssl_stapling on\`, \`ssl_stapling_file\`.
 A missing one stops \`nginx -t\` and the reload. A session ticket key file must also hold exactly 48
 or 80 bytes (\`openssl rand 32\` makes one nginx refuses). Relative paths are taken from the
 directory of the main configuration file, as nginx's conf prefix. Only existence (and the ticket
@@ -122,7 +133,7 @@ function checkServer(
   const certificates = pick('ssl_certificate');
   const keys = pick('ssl_certificate_key');
   for (const spec of TLS_FILES) {
-    if (spec.verifyOnly?.(family) && !verifies) continue;
+    if ((spec.verifyOnly?.(family) && !verifies) || (spec.onlyIf && !spec.onlyIf(family, pick))) continue;
     const entries = spec.name === 'ssl_certificate' ? certificates : spec.name === 'ssl_certificate_key' ? keys : pick(spec.name);
     for (let k = 0; k < entries.length; k++) {
       const entry = entries[k]!;
