@@ -15,6 +15,12 @@ export function hostNotFound(ctx: RuleContext, host: string): boolean {
   return ctx.options.resolveHost?.(host) === false;
 }
 
+/** The host of a listen's `name[:port]` as written: nginx resolves it so (`localhost.` is not `localhost`). */
+export function writtenHost(address: string): string {
+  const colon = address.lastIndexOf(':');
+  return colon === -1 ? address : address.slice(0, colon);
+}
+
 /** Whether a host as the URL readers return it is a name (not an IPv4 or IPv6 address, nor a unix socket's path). */
 export function isName(host: string): boolean {
   return host !== '' && !host.includes(':') && !host.includes('/') && !host.startsWith('[') && parseIPv4(host) === null;

@@ -1,7 +1,7 @@
 import { AFTER_PARSE } from '../engine.js';
 import { HTTP_PHASE } from '../http-phases.js';
 import { cstr, parseAddress } from '../mail/listen.js';
-import { DNS_HINT, hostNotFound } from '../net/dns.js';
+import { DNS_HINT, hostNotFound, writtenHost } from '../net/dns.js';
 import type { ListenAddress } from '../model.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -224,8 +224,7 @@ function unresolvedListens(ctx: RuleContext): void {
     const address = cstr(d.argValue(0));
     const parsed = parseAddress(address);
     if ('error' in parsed || !parsed.hostName) continue;
-    const colon = address.lastIndexOf(':');
-    if (!hostNotFound(ctx, colon === -1 ? address : address.slice(0, colon))) continue;
+    if (!hostNotFound(ctx, writtenHost(address))) continue;
     ctx.report({ entry: e, message: `host not found in "${address}" of the "listen" directive`, range: d.args[0]!.range, hint: DNS_HINT });
   }
 }

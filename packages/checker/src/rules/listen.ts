@@ -1,6 +1,6 @@
 import { defineRule } from '../rule.js';
 import { cstr, parseListen } from '../mail/listen.js';
-import { DNS_HINT, hostNotFound } from '../net/dns.js';
+import { DNS_HINT, hostNotFound, writtenHost } from '../net/dns.js';
 
 /** C1-C7: the mail `listen` address and parameters. */
 export default defineRule({
@@ -31,9 +31,3 @@ reported as nginx reports it: \`host not found in "mail.example.org:143" of the 
     }
   },
 });
-
-/** The host of `name[:port]` as written (nginx resolves it so: `localhost.` is not `localhost`). */
-function writtenHost(address: string): string {
-  const colon = address.lastIndexOf(':');
-  return colon === -1 ? address : address.slice(0, colon);
-}

@@ -160,14 +160,8 @@ reported as nginx reports it: \`host not found in upstream "app.example.org:8080
         if (url.includes('$')) return;
         const scheme = PASS_SCHEMES[d.name]!.find((p) => url.toLowerCase().startsWith(p));
         if (scheme) url = url.slice(scheme.length);
-        const read = parseHostPort(url, 0, false);
-        // Not resolved here (no_resolve): any text is a host name until the upstreams are initialised.
-        if (!read.ok && read.error !== 'host not found') return fail(`${read.error} in upstream "${url}"`, 0);
-        // A unix socket names no upstream.
-        if (read.ok && read.value.family === 'unix') return;
-        const host = read.ok && read.value.family === 'ipv6' ? `[${read.value.host}]` : hostText(url);
-        const filed = add(state, { host, block: false, port: writtenPort(url, read), entry, needsPort: true }, family);
-        if ('message' in filed) fail(filed.message, 0);
+        const message = fileAddress(state, family, entry, url, true);
+        if (message) fail(message, 0);
         return;
       }
       case 'proxy_pass': {
@@ -177,12 +171,8 @@ reported as nginx reports it: \`host not found in upstream "app.example.org:8080
         if (family === 'stream') {
           // An address, or an upstream's name (ngx_stream_proxy_pass): with no port of its own it
           // must name a block, which nginx finds out when it initialises the upstreams.
-          const read = parseHostPort(url, 0, false);
-          // Not resolved here (no_resolve): any text is a host name until the upstreams are initialised.
-          if (!read.ok && read.error !== 'host not found') return fail(`${read.error} in upstream "${url}"`, 0);
-          if (read.ok && read.value.family === 'unix') return;
-          const filed = add(state, { host: hostText(url), block: false, port: writtenPort(url, read), entry }, family);
-          if ('message' in filed) fail(filed.message, 0);
+          const message = fileAddress(state, family, entry, url, false);
+          if (message) fail(message, 0);
           return;
         }
         const read = readProxyUrl(url);
@@ -204,11 +194,20 @@ reported as nginx reports it: \`host not found in upstream "app.example.org:8080
   },
 });
 
-/** The port an address gives, or null: read by parseHostPort, or after the host of a text it could not read as a name. */
-function writtenPort(url: string, read: ReturnType<typeof parseHostPort>): number | null {
-  if (read.ok) return read.value.port || null;
-  const m = /:(\d+)$/.exec(url.slice(hostText(url).length));
-  return m ? Number(m[1]) : null;
+/**
+ * Files the upstream a bare address makes (stream's proxy_pass, http's other *_pass), as
+ * ngx_parse_url reads it with no_resolve: any text is a host name until the upstreams are
+ * initialised, and a unix socket names none. Returns nginx's message when it refuses it.
+ */
+function fileAddress(state: State, family: 'http' | 'stream', entry: Entry, url: string, needsPort: boolean): string | null {
+  const read = parseHostPort(url, 0, false);
+  if (!read.ok && read.error !== 'host not found') return `${read.error} in upstream "${url}"`;
+  if (read.ok && read.value.family === 'unix') return null;
+  const host = hostText(url);
+  // A text read as no name keeps the port written after it.
+  const written = read.ok ? read.value.port || null : Number(/^:(\d+)$/.exec(url.slice(host.length))?.[1]) || null;
+  const filed = add(state, { host, block: false, port: written, entry, ...(needsPort ? { needsPort } : {}) }, family);
+  return 'message' in filed ? filed.message : null;
 }
 
 /** The host of a stream address as nginx keeps it: up to the first ":" (or the "]" of an IPv6 address). */
@@ -226,9 +225,7 @@ function hostText(url: string): string {
 function noPort(ctx: RuleContext, state: State): void {
   for (const k of state.known) {
     if (k.block || k.port !== null || ctx.invalid.has(k.entry) || !mustHavePort(k)) continue;
-    let top: Entry = k.entry;
-    while (top.parent) top = top.parent;
-    ctx.report({ entry: k.entry, message: `no port in upstream "${k.host}"`, order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)] });
+    ctx.report({ entry: k.entry, message: `no port in upstream "${k.host}"`, order: initOrder(state, k) });
   }
 }
 
@@ -245,15 +242,18 @@ function implicitHostNotFound(ctx: RuleContext, state: State): void {
     // A text that can be no host name (`1..2`) is not found anywhere; a name only where it does not resolve.
     const impossible = !numericIPv4(k.host) && !isHostName(k.host);
     if (!impossible && !hostNotFound(ctx, k.host)) continue;
-    let top: Entry = k.entry;
-    while (top.parent) top = top.parent;
-    ctx.report({
-      entry: k.entry,
-      message: `host not found in upstream "${k.host}"`,
-      ...(impossible ? {} : { hint: DNS_HINT }),
-      order: [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)],
-    });
+    ctx.report({ entry: k.entry, message: `host not found in upstream "${k.host}"`, ...(impossible ? {} : { hint: DNS_HINT }), order: initOrder(state, k) });
   }
+}
+
+/**
+ * Where a check made when nginx initialises the upstreams stands: after its http {} or
+ * stream {} is read, the upstreams in the order they were first named.
+ */
+function initOrder(state: State, k: Known): number[] {
+  let top: Entry = k.entry;
+  while (top.parent) top = top.parent;
+  return [top.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(k)];
 }
 
 /** Whether an upstream a URL made has no port to fall back on: stream's, and http's other than proxy_pass's (80 or 443). */
@@ -311,9 +311,6 @@ function validParameter(kind: string, value: string): boolean {
 function noUsableServer(ctx: RuleContext, state: State): void {
   for (const b of state.blocks) {
     if (!b.servers.length || b.backups < b.servers.length || ctx.invalid.has(b.entry)) continue;
-    let http: Entry = b.entry;
-    while (http.parent) http = http.parent;
-    // nginx initialises the upstreams in the order they were first named.
-    ctx.report({ entry: b.first.entry, message: `no servers in upstream "${b.first.host}"`, order: [http.endSeq, HTTP_PHASE.upstreams, state.known.indexOf(b.first)] });
+    ctx.report({ entry: b.first.entry, message: `no servers in upstream "${b.first.host}"`, order: initOrder(state, b.first) });
   }
 }
