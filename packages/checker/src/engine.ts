@@ -126,7 +126,7 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
   }
 
   watch.lap('statements');
-  ctx.model = buildModel(walked, set, profile, version, ctx.invalid);
+  ctx.model = buildModel(walked, set, profile, version, ctx.invalid, options.resolveHost);
   watch.lap('model');
   for (const rule of ruleList) {
     if (!rule.config) continue;

@@ -11,4 +11,4 @@ export { SETTING_NAMES, WELL_KNOWN_PORTS } from './mail/model-builder.js';
 export { renderRuleDoc } from './rule-docs.js';
 export { definedVariables } from './variables/references.js';
 export { stopwatch, type Stopwatch } from './timings.js';
-export { resolvesHere } from './net/dns.js';
+export { lookUpHost, type HostAnswer } from './net/dns.js';

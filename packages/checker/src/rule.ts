@@ -94,13 +94,16 @@ export interface CheckOptions {
    */
   checkFiles?: boolean;
   /**
-   * Answers whether a host name resolves on this machine (true), does not (false), or is not
-   * known (undefined). nginx resolves the host names of listen, auth_http, resolver and upstream
-   * servers while it reads the configuration, and stops with `host not found` when one does not
-   * resolve. Given (`mailconf lint --check-dns`, run where nginx runs), those are reported too.
-   * The checker stays synchronous: the caller resolves the names it is asked about and checks again.
+   * Answers what a host name resolves to on this machine: its addresses in getaddrinfo's order
+   * (lookUpHost), true when it resolves and the addresses are not said, false when it does not
+   * resolve, undefined when it is not known. nginx resolves the host names of listen, auth_http,
+   * resolver and upstream servers while it reads the configuration, and stops with `host not
+   * found` when one does not resolve, or with a duplicate address and port pair when a listen's
+   * name gives an address listened on already. Given (`mailconf lint --check-dns`, run where nginx
+   * runs), those are reported too. The checker stays synchronous: the caller resolves the names
+   * it is asked about and checks again.
    */
-  resolveHost?: (host: string) => boolean | undefined;
+  resolveHost?: (host: string) => boolean | readonly string[] | undefined;
   /**
    * When given, the milliseconds each phase of the check took are added to it (walk,
    * statements, model, whole-configuration, sort): `MAILCONF_TIMING=1 mailconf lint` prints them.

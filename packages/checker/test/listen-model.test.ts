@@ -29,3 +29,26 @@ describe('so_keepalive in the model', () => {
     expect(keepalive('so_keepalive=30m so_keepalive=off')).toEqual({ mode: 'off' });
   });
 });
+
+describe('a listen host name in the model', () => {
+  const text = `events {}\nmail {\n    auth_http 127.0.0.1:9000/auth;\n    server {\n        listen mail.example.org:143;\n        listen any.example.org:110;\n        protocol imap;\n    }\n}\n`;
+  const answers: Record<string, readonly string[]> = { 'mail.example.org': ['2001:db8:0:0::10', '192.0.2.10', '192.0.2.10'], 'any.example.org': ['0.0.0.0'] };
+  const listens = (resolveHost?: (host: string) => readonly string[] | boolean | undefined) =>
+    checkConfigSet(loadConfigText(text, '/m/nginx.conf', {}), { nginxVersion: '1.23.3', resolveHost }).model.servers[0]!.listens.map((l) => [l.address.text, l.wildcard]);
+
+  it('stands for its own address when its addresses are not known', () => {
+    expect(listens()).toEqual([
+      ['mail.example.org:143', false],
+      ['any.example.org:110', false],
+    ]);
+    expect(listens(() => true)).toEqual(listens());
+  });
+
+  it('is the addresses it resolves to, each once, written as nginx writes them, a wildcard among them', () => {
+    expect(listens((host) => answers[host])).toEqual([
+      ['[2001:db8::10]:143', false],
+      ['192.0.2.10:143', false],
+      ['0.0.0.0:110', true],
+    ]);
+  });
+});

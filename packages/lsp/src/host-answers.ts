@@ -5,26 +5,26 @@
  * workspace checks again. Answers are kept for a minute, then looked up again the next time
  * they are asked for (the old answer stands until the new one comes).
  */
-import { resolvesHere } from '@mailconf/checker';
+import { lookUpHost, type HostAnswer } from '@mailconf/checker';
 
-/** Whether getaddrinfo finds an address for the name (as nginx resolves it). */
-export type Lookup = (host: string) => Promise<boolean>;
+/** The addresses getaddrinfo finds for the name (as nginx resolves it), or false. */
+export type Lookup = (host: string) => Promise<HostAnswer>;
 
 const KEEP_MS = 60_000;
 
 export class HostAnswers {
-  readonly #known = new Map<string, { found: boolean; at: number }>();
+  readonly #known = new Map<string, { found: HostAnswer; at: number }>();
   readonly #pending = new Set<string>();
   #changed = false;
 
   constructor(
     /** Called when lookups have finished and some answer is new or different. */
     private readonly answered: () => void,
-    private readonly lookup: Lookup = resolvesHere,
+    private readonly lookup: Lookup = lookUpHost,
   ) {}
 
   /** What is known of the name now; starts a lookup when nothing is, or the answer is old. */
-  readonly answer = (host: string): boolean | undefined => {
+  readonly answer = (host: string): HostAnswer | undefined => {
     const known = this.#known.get(host);
     if ((!known || performance.now() - known.at > KEEP_MS) && !this.#pending.has(host)) this.#start(host);
     return known?.found;
@@ -34,7 +34,7 @@ export class HostAnswers {
     this.#pending.add(host);
     void this.lookup(host).then((found) => {
       const before = this.#known.get(host);
-      if (before?.found !== found) this.#changed = true;
+      if (!before || !sameAnswer(before.found, found)) this.#changed = true;
       this.#known.set(host, { found, at: performance.now() });
       this.#pending.delete(host);
       if (this.#pending.size === 0 && this.#changed) {
@@ -45,3 +45,7 @@ export class HostAnswers {
   }
 }
 
+
+function sameAnswer(a: HostAnswer, b: HostAnswer): boolean {
+  return a === b || (a !== false && b !== false && a.length === b.length && a.every((x, i) => x === b[i]));
+}

@@ -11,6 +11,7 @@ import type { Profile } from '@mailconf/schema';
 import { atLeast } from '../version.js';
 import type {
   ErrorLogValue,
+  ListenAddress,
   ListenModel,
   MailModel,
   MailProtocol,
@@ -26,6 +27,8 @@ import type {
 import { atoi, flag, size, timeMs, timeSec } from '../values.js';
 import type { Entry, WalkResult } from '../walk.js';
 import { cstr, parseListen } from './listen.js';
+import { resolvedListen } from '../net/dns.js';
+import type { CheckOptions } from '../rule.js';
 import { parseAuthHttp, parseNameServer } from './urls.js';
 import { parseSessionCache } from './session-cache.js';
 import { parseCidr } from './cidr.js';
@@ -188,7 +191,11 @@ export function serverEntries(model: MailModel): readonly Entry[] | undefined {
   return entriesOfModel.get(model);
 }
 
-export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile, version: string, invalid: Set<Entry>): MailModel {
+/**
+ * `resolveHost` (CheckOptions): with --check-dns a listen's host name stands for the addresses
+ * it resolves to, as the listens nginx makes of it.
+ */
+export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile, version: string, invalid: Set<Entry>, resolveHost?: CheckOptions['resolveHost']): MailModel {
   void set;
   void profile;
   const valid = (e: Entry) => !invalid.has(e) && e.context !== null;
@@ -210,7 +217,7 @@ export function buildModel(walked: WalkResult, set: ConfigSet, profile: Profile,
   for (let i = 0; i < mailLevel.length; i++) {
     const s = mailLevel[i]!;
     if (s.directive.name !== 'server' || !s.directive.block || s.context !== 'mail') continue;
-    servers.push(buildServer(s, servers.length, shared, version, valid));
+    servers.push(buildServer(s, servers.length, shared, version, valid, resolveHost));
     serverEntryList.push(s);
   }
 
@@ -355,7 +362,7 @@ function byName(entries: Entry[]): Map<string, Entry[]> {
 
 const NONE: Entry[] = [];
 
-function buildServer(s: Entry, index: number, shared: SharedSettings, version: string, valid: (e: Entry) => boolean): ServerModel {
+function buildServer(s: Entry, index: number, shared: SharedSettings, version: string, valid: (e: Entry) => boolean, resolveHost: CheckOptions['resolveHost']): ServerModel {
   // Most servers have no invalid statement: their list is used as it is.
   const own = allValid(s.children, valid) ? s.children : s.children.filter(valid);
 
@@ -383,10 +390,13 @@ function buildServer(s: Entry, index: number, shared: SharedSettings, version: s
     if (!r.ok) continue;
     const v = r.value;
     const first = listens.length;
-    for (let k = 0; k < v.addresses.length; k++) {
+    const addresses = v.hostName ? uniqueAddresses(resolvedListen(resolveHost, v, cstr(e.directive.argValue(0)))) : v.addresses;
+    for (let k = 0; k < addresses.length; k++) {
+      const address = addresses[k]!;
       listens.push({
-        address: v.addresses[k]!,
-        wildcard: v.wildcard,
+        address,
+        // A resolved name's address may itself be a wildcard (ngx_inet_wildcard).
+        wildcard: addresses === v.addresses ? v.wildcard : address.host === '0.0.0.0' || address.host === '::',
         ssl: v.ssl,
         proxyProtocol: v.proxyProtocol,
         bind: v.bind,
@@ -422,6 +432,11 @@ function buildServer(s: Entry, index: number, shared: SharedSettings, version: s
     settings: st,
     sslMode,
   };
+}
+
+/** The addresses of a resolved name, each once (one socket each: a repeat is reported by duplicate-listen). */
+function uniqueAddresses(list: ListenAddress[]): ListenAddress[] {
+  return list.filter((a, i) => list.findIndex((b) => b.text === a.text) === i);
 }
 
 function allValid(entries: readonly Entry[], valid: (e: Entry) => boolean): boolean {

@@ -1,7 +1,9 @@
 import { compareVersions } from '@mailconf/schema';
 import { defineRule } from '../rule.js';
 import { removeStatementFix } from '../fixes.js';
-import { parseListen } from '../mail/listen.js';
+import { cstr, parseListen } from '../mail/listen.js';
+import { resolvedListen } from '../net/dns.js';
+import { atLeast } from '../version.js';
 import type { Entry } from '../walk.js';
 
 /** C9: one address and port listened on twice in the same mail {} (or, up to 1.25.4, stream {}). */
@@ -18,7 +20,13 @@ Spellings are compared after resolving: \`143\`, \`*:143\` and \`0.0.0.0:143\` a
 are \`[::]:143\` and \`[0:0::0]:143\`. An explicit address and the wildcard of the same port
 (\`127.0.0.1:143\` and \`143\`) are different pairs, and so are IPv4 and IPv6 wildcards.
 When the second listen is exactly the first again, \`--fix\` removes it. \`stream {}\` up to 1.25.4 reads its
-listens the same way (from 1.25.5 its servers may share an address and are told apart by \`server_name\`).`,
+listens the same way (from 1.25.5 its servers may share an address and are told apart by \`server_name\`).
+
+With \`mailconf lint --check-dns\` (run where nginx runs) a listen's host name stands for the
+addresses it resolves to there, as in nginx: \`listen mail.example.org:993\` beside
+\`listen 192.0.2.10:993\` is a duplicate when the name resolves to 192.0.2.10, and up to 1.23.2 so
+is a name that resolves to one address twice (an /etc/hosts line written twice, or \`localhost\`
+on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
   },
   stage: 'value',
   names: ['listen'],
@@ -32,19 +40,36 @@ listens the same way (from 1.25.5 its servers may share an address and are told 
     const r = parseListen(entry.directive.args, ctx.version);
     if (!r.ok) return;
     const seen = ctx.state(stream ? 'duplicate-listen:stream' : 'duplicate-listen', () => new Map<string, Entry>());
-    for (const a of r.value.addresses) {
+    // With --check-dns a name stands for the addresses it resolves to here.
+    const addresses = resolvedListen(ctx.options.resolveHost, r.value, cstr(entry.directive.argValue(0)));
+    for (const a of addresses) {
       const key = `${a.family} ${a.host} ${a.port}`;
       const first = seen.get(key);
       if (!first) {
         seen.set(key, entry);
         continue;
       }
+      if (first === entry) {
+        // A name resolving to one address twice (/etc/hosts, or glibc's AI_ADDRCONFIG answer for
+        // localhost on a host without IPv6): from 1.23.3 nginx drops the repeat.
+        if (atLeast(ctx.version, '1.23.3')) continue;
+        ctx.report({
+          entry,
+          message: `duplicate "${a.text}" address and port pair`,
+          hint: `"${r.value.hostName}" resolves to ${a.host} more than once on this machine; nginx 1.23.3 and later ignore the repeat`,
+        });
+        return;
+      }
       const same = first.directive.args.map((w) => w.value).join(' ') === entry.directive.args.map((w) => w.value).join(' ');
       const file = ctx.set.files.get(entry.file);
+      // Which name, if either, made the pair: said, since the text of neither listen shows it.
+      const firstName = first.directive.args.length ? parseListen(first.directive.args, ctx.version) : null;
+      const name = addresses !== r.value.addresses ? r.value.hostName : firstName?.ok && ctx.options.resolveHost ? firstName.value.hostName : null;
+      const named = name ? `"${name}" resolves to ${a.host} on this machine, ` : '';
       ctx.report({
         entry,
         message: `duplicate "${a.text}" address and port pair`,
-        hint: `already listened on at line ${first.directive.line}${first.file !== entry.file ? ` of ${first.file.split(/[\\/]/).pop()}` : ''}`,
+        hint: `${named}already listened on at line ${first.directive.line}${first.file !== entry.file ? ` of ${first.file.split(/[\\/]/).pop()}` : ''}`,
         ...(same && file ? { fix: removeStatementFix(entry, file.source, 'remove the repeated listen') } : {}),
       });
       return;

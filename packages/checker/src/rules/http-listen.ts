@@ -1,7 +1,8 @@
 import { AFTER_PARSE } from '../engine.js';
 import { HTTP_PHASE } from '../http-phases.js';
 import { cstr, parseAddress } from '../mail/listen.js';
-import { DNS_HINT, hostNotFound, writtenHost } from '../net/dns.js';
+import { DNS_HINT, hostNotFound, resolvedListen, writtenHost } from '../net/dns.js';
+import { atLeast } from '../version.js';
 import type { ListenAddress } from '../model.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -28,8 +29,9 @@ interface HttpAddress {
 }
 
 /** A listen's addresses (port 80 when none is given) and what its parameters set, or null where we cannot tell. */
-function readListen(d: Entry['directive']): { addresses: ListenAddress[]; options: boolean; defaultServer: boolean; ssl: boolean } | null {
-  const parsed = parseAddress(cstr(d.argValue(0)));
+function readListen(ctx: RuleContext, d: Entry['directive']): { addresses: ListenAddress[]; options: boolean; defaultServer: boolean; ssl: boolean; resolvedName: string | null } | null {
+  const written = cstr(d.argValue(0));
+  const parsed = parseAddress(written);
   if ('error' in parsed) return null;
   // a port range is a listen of 1.27.x and later for mail only; leave such text alone
   if (parsed.addresses.length > 1 && parsed.hostName === null) return null;
@@ -43,8 +45,12 @@ function readListen(d: Entry['directive']): { addresses: ListenAddress[]; option
     else if (OPTION_WORDS.has(w) || OPTION_PREFIXES.some((p) => w.startsWith(p))) options = true;
     else if (!PROTOCOL_WORDS.has(w)) return null;
   }
-  const addresses = parsed.addresses.map((a) => (a.family === 'unix' || a.port ? a : { ...a, port: 80, text: a.family === 'ipv6' ? `[${a.host}]:80` : `${a.host}:80` }));
-  return { addresses, options, defaultServer, ssl };
+  // With --check-dns a name stands for the addresses it resolves to here; from 1.23.3 nginx
+  // drops an address the name gives twice (up to 1.23.2 it is "a duplicate listen").
+  let resolved = resolvedListen(ctx.options.resolveHost, parsed, written);
+  if (resolved !== parsed.addresses && atLeast(ctx.version, '1.23.3')) resolved = resolved.filter((a, i) => resolved.findIndex((b) => b.text === a.text) === i);
+  const addresses = resolved.map((a) => (a.family === 'unix' || a.port ? a : { ...a, port: 80, text: a.family === 'ipv6' ? `[${a.host}]:80` : `${a.host}:80` }));
+  return { addresses, options, defaultServer, ssl, resolvedName: resolved !== parsed.addresses ? parsed.hostName : null };
 }
 
 /** The names a server answers to, lowercased as server_name stores them: exact names only. */
@@ -91,7 +97,9 @@ rule does not know are left out.
 
 With \`mailconf lint --check-dns\` (run where nginx runs) a listen's host name that does not resolve
 there is reported as nginx reports it, in http and stream: \`host not found in "app.example.org:8080" of
-the "listen" directive\`.`,
+the "listen" directive\`; and a name stands for the addresses it resolves to there, so \`listen app.example.org:80\`
+beside \`listen 192.0.2.10:80\` in one server is \`a duplicate listen 192.0.2.10:80\` when the name resolves to
+that address (and, up to 1.23.2, so is a name that resolves to one address twice).`,
   },
   config(ctx) {
     if (ctx.options.resolveHost) unresolvedListens(ctx);
@@ -108,7 +116,7 @@ the "listen" directive\`.`,
           if (e.directive.name !== 'listen') continue;
           listens++;
           if (ctx.invalid.has(e) || !e.directive.argCount) continue;
-          const listen = readListen(e.directive);
+          const listen = readListen(ctx, e.directive);
           if (listen) addListen(ctx, addresses, e, server, listen);
         }
         if (!listens) withoutListen.push(server);
@@ -127,7 +135,8 @@ the "listen" directive\`.`,
 });
 
 function addListen(ctx: RuleContext, addresses: Map<string, HttpAddress>, e: Entry, server: Entry, listen: NonNullable<ReturnType<typeof readListen>>): void {
-  const fail = (message: string) => ctx.report({ entry: e, message, range: e.directive.args[0]!.range });
+  const fail = (message: string, host: string) =>
+    ctx.report({ entry: e, message, range: e.directive.args[0]!.range, ...(listen.resolvedName ? { hint: `"${listen.resolvedName}" resolves to ${host} on this machine` } : {}) });
   for (const addr of listen.addresses) {
     const key = `${addr.family} ${addr.host} ${addr.port}`;
     const a = addresses.get(key);
@@ -136,15 +145,15 @@ function addListen(ctx: RuleContext, addresses: Map<string, HttpAddress>, e: Ent
       continue;
     }
     a.ssl ||= listen.ssl;
-    if (a.servers.includes(server)) return fail(`a duplicate listen ${a.text}`);
+    if (a.servers.includes(server)) return fail(`a duplicate listen ${a.text}`, addr.host);
     a.servers.push(server);
     if (listen.options) {
-      if (a.options) return fail(`duplicate listen options for ${a.text}`);
+      if (a.options) return fail(`duplicate listen options for ${a.text}`, addr.host);
       a.options = true;
       a.text = addr.text;
     }
     if (listen.defaultServer) {
-      if (a.defaultServer) return fail(`a duplicate default server for ${a.text}`);
+      if (a.defaultServer) return fail(`a duplicate default server for ${a.text}`, addr.host);
       a.defaultServer = true;
       a.default = server;
     }

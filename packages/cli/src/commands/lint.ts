@@ -49,7 +49,7 @@ export function registerLint(program: Command, setExit: SetExit): void {
     .option('--nginx', 'print only what nginx -t would print: the first error in nginx\'s order')
     .option('--no-includes', 'do not follow include directives')
     .option('--check-files', 'also check that certificates, keys and other files nginx reads at start-up exist (run it where nginx runs)')
-    .option('--check-dns', 'also check that the host names nginx resolves at start-up (listen, auth_http, resolver, upstreams, set_real_ip_from, syslog) resolve (run it where nginx runs)')
+    .option('--check-dns', 'also check that the host names nginx resolves at start-up (listen, auth_http, resolver, upstreams, set_real_ip_from, syslog) resolve, and read listen names as the addresses they resolve to (run it where nginx runs)')
     .action(async (files: string[], opts: LintOptions) => {
       try {
         setExit(await run(files, opts));
