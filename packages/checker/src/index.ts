@@ -12,3 +12,4 @@ export { renderRuleDoc } from './rule-docs.js';
 export { definedVariables } from './variables/references.js';
 export { stopwatch, type Stopwatch } from './timings.js';
 export { lookUpHost, type HostAnswer } from './net/dns.js';
+export { bindsHere, type SocketAnswer, type SocketFailure } from './net/bind.js';

@@ -6,7 +6,8 @@
 import type { ConfigSet, Range } from '@mailconf/syntax';
 import type { ContextId, DirectiveSpec, Profile } from '@mailconf/schema';
 import type { Diagnostic, Fix, Severity } from './diagnostic.js';
-import type { MailModel } from './model.js';
+import type { ListenAddress, MailModel } from './model.js';
+import type { SocketAnswer } from './net/bind.js';
 import type { Entry, WalkResult } from './walk.js';
 
 export interface RuleMeta {
@@ -104,6 +105,13 @@ export interface CheckOptions {
    * it is asked about and checks again.
    */
   resolveHost?: (host: string) => boolean | readonly string[] | undefined;
+  /**
+   * Answers whether a listening socket can be opened on this machine as `nginx -t` opens it
+   * (bindsHere): null when it can (or is in use), why not when it cannot, undefined when not
+   * known. Given (`mailconf lint --check-sockets`, run where nginx runs), the sockets nginx would
+   * fail to open are reported. Synchronous, as resolveHost.
+   */
+  bindSocket?: (address: ListenAddress) => SocketAnswer | undefined;
   /**
    * When given, the milliseconds each phase of the check took are added to it (walk,
    * statements, model, whole-configuration, sort): `MAILCONF_TIMING=1 mailconf lint` prints them.

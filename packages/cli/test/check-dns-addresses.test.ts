@@ -36,7 +36,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const HOSTS = path.join(dir, 'hosts');
 fs.writeFileSync(
   HOSTS,
-  ['127.0.0.1 localhost', '::1 localhost', '127.0.0.1 twice.test', '127.0.0.1 twice.test', '127.0.0.2 multi.test', '::1 multi.test', '127.0.0.3 multi.test', ''].join('\n'),
+  ['127.0.0.1 localhost', '::1 localhost', '127.0.0.1 twice.test', '127.0.0.1 twice.test', '127.0.0.2 multi.test', '::1 multi.test', '127.0.0.3 multi.test', '192.0.2.44 far.test', ''].join('\n'),
 );
 
 /** Runs a command in a fresh network and mount namespace: loopback up, our hosts file in place. */
@@ -45,7 +45,7 @@ function inNamespace(cmd: string[]): { status: number | null; stdout: string; st
   return spawnSync('unshare', ['-mn', 'sh', '-c', script, HOSTS, ...cmd], { encoding: 'utf8' });
 }
 
-function both(name: string, body: string, version = '1.22.1') {
+function both(name: string, body: string, version = '1.22.1', flags: string[] = []) {
   const prefix = path.join(dir, name);
   fs.mkdirSync(path.join(prefix, 'logs'), { recursive: true });
   const conf = path.join(prefix, 'nginx.conf');
@@ -53,7 +53,7 @@ function both(name: string, body: string, version = '1.22.1') {
   const n = inNamespace([NGINX, '-t', '-q', '-p', prefix, '-c', conf]);
   const m = /\[(emerg|crit|alert)\] (?:\d+#\d+: )?(.*?)(?: in (\S+):(\d+))?$/m.exec(n.stderr);
   const nginx = n.status === 0 ? null : { message: m?.[2] ?? n.stderr, line: m?.[4] ? Number(m[4]) : null };
-  const r = inNamespace([process.execPath, BIN, 'lint', '--check-dns', '--nginx', '--nginx-version', version, '--format', 'json', conf]);
+  const r = inNamespace([process.execPath, BIN, 'lint', '--check-dns', ...flags, '--nginx', '--nginx-version', version, '--format', 'json', conf]);
   const first = (JSON.parse(r.stdout) as { line: number; message: string; nginx: { message: string } | null }[])[0];
   return { nginx, ours: first ? { message: first.nginx!.message, line: first.line } : null, hint: first?.message ?? null };
 }
@@ -91,6 +91,12 @@ describe.skipIf(!canRun)('listen host names resolved: mailconf lint --check-dns 
       'stream {\n server {\n  listen multi.test:9465;\n  proxy_pass 127.0.0.1:25;\n }\n}',
     ].join('\n');
     expect(both('passing', body)).toMatchObject({ nginx: null, ours: null });
+  });
+
+  it('with --check-sockets, the sockets of the addresses a name resolves to are tried', () => {
+    const r = both('sockets', mail('listen multi.test:9143;', 'listen far.test:9144;'), '1.22.1', ['--check-sockets']);
+    expect(r.nginx).toEqual({ message: 'bind() to 192.0.2.44:9144 failed (99: Cannot assign requested address)', line: null });
+    expect(r.ours?.message).toBe(r.nginx!.message);
   });
 
   it('says which name resolved to the address, and that 1.23.3 drops a repeat', () => {

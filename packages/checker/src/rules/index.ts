@@ -48,6 +48,7 @@ import authHttpRequired from './auth-http-required.js';
 import missingEvents from './missing-events.js';
 import workerConnections from './worker-connections.js';
 import listenIpv4Mapped from './listen-ipv4-mapped.js';
+import listenBind from './listen-bind.js';
 import plaintextAuth from './plaintext-auth-without-tls.js';
 import openRelayRisk from './open-relay-risk.js';
 import weakSslProtocols from './weak-ssl-protocols.js';
@@ -115,6 +116,7 @@ export const rules: readonly Rule[] = [
   missingEvents,
   workerConnections,
   listenIpv4Mapped,
+  listenBind,
   plaintextAuth,
   openRelayRisk,
   weakSslProtocols,

@@ -10,7 +10,7 @@ import { encodeSource, type ConfigSet } from '@mailconf/syntax';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import { writeFileAtomic } from '../io/write-file.js';
 import { findConfig, parseRuleOptions, readConfig } from '../lint/config-file.js';
-import { HostNames } from '../lint/host-names.js';
+import { MachineAnswers } from '../lint/machine-answers.js';
 import { github } from '../output/github.js';
 import { json } from '../output/json.js';
 import { sarif } from '../output/sarif.js';
@@ -32,6 +32,7 @@ interface LintOptions {
   includes: boolean;
   checkFiles?: boolean;
   checkDns?: boolean;
+  checkSockets?: boolean;
 }
 
 export function registerLint(program: Command, setExit: SetExit): void {
@@ -50,6 +51,7 @@ export function registerLint(program: Command, setExit: SetExit): void {
     .option('--no-includes', 'do not follow include directives')
     .option('--check-files', 'also check that certificates, keys and other files nginx reads at start-up exist (run it where nginx runs)')
     .option('--check-dns', 'also check that the host names nginx resolves at start-up (listen, auth_http, resolver, upstreams, set_real_ip_from, syslog) resolve, and read listen names as the addresses they resolve to (run it where nginx runs)')
+    .option('--check-sockets', 'also check that the mail listen sockets nginx opens at start-up can be bound (the address is on this machine, the port allowed to this user, a unix socket\'s directory there) (run it where nginx runs, as the user it starts as)')
     .action(async (files: string[], opts: LintOptions) => {
       try {
         setExit(await run(files, opts));
@@ -78,9 +80,9 @@ async function run(files: string[], opts: LintOptions): Promise<number> {
     rules: { ...(cfg.rules ?? {}), ...parseRuleOptions(opts.rule) },
     checkFiles: opts.checkFiles ?? cfg.checkFiles ?? false,
   };
-  const checkDns = opts.checkDns ?? cfg.checkDns ?? false;
-  const names = new HostNames();
-  const check = (set: ConfigSet) => (checkDns ? names.check(set, options) : Promise.resolve(checkConfigSet(set, options)));
+  const ask = { dns: opts.checkDns ?? cfg.checkDns ?? false, sockets: opts.checkSockets ?? cfg.checkSockets ?? false };
+  const machine = new MachineAnswers(ask);
+  const check = (set: ConfigSet) => (ask.dns || ask.sockets ? machine.check(set, options) : Promise.resolve(checkConfigSet(set, options)));
   // MAILCONF_TIMING=1: where the time went, on stderr (for performance work; docs/performance.md).
   const timings: Record<string, number> | undefined = process.env.MAILCONF_TIMING ? {} : undefined;
   if (timings) options.timings = timings;

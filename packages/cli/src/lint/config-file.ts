@@ -2,7 +2,7 @@
  * The lint configuration file: `.mailconfrc.json` (or `mailconf.json`), found in the
  * directory of the first linted file or any parent, or named with `--config`.
  *
- *   { "nginxVersion": "1.22.1", "context": "main", "checkFiles": true, "checkDns": true, "rules": { "open-relay-risk": "error", "resolver-without-valid": "off" } }
+ *   { "nginxVersion": "1.22.1", "context": "main", "checkFiles": true, "checkDns": true, "checkSockets": true, "rules": { "open-relay-risk": "error", "resolver-without-valid": "off" } }
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +17,7 @@ export interface LintConfig {
   /** Check that certificates, keys and other files nginx reads exist (as --check-files). */
   checkFiles?: boolean;
   checkDns?: boolean;
+  checkSockets?: boolean;
   rules?: Record<string, RuleLevel>;
 }
 
@@ -46,6 +47,7 @@ export function readConfig(file: string): LintConfig {
   const cfg = raw as LintConfig;
   if (cfg.checkFiles !== undefined && typeof cfg.checkFiles !== 'boolean') throw new InputError(`mailconf: ${file}: "checkFiles" must be true or false`);
   if (cfg.checkDns !== undefined && typeof cfg.checkDns !== 'boolean') throw new InputError(`mailconf: ${file}: "checkDns" must be true or false`);
+  if (cfg.checkSockets !== undefined && typeof cfg.checkSockets !== 'boolean') throw new InputError(`mailconf: ${file}: "checkSockets" must be true or false`);
   const known = new Set<string>([...rules.map((r) => r.meta.id), ...BUILTIN_IDS]);
   for (const [id, level] of Object.entries(cfg.rules ?? {})) {
     if (!known.has(id)) throw new InputError(`mailconf: ${file}: unknown rule "${id}"`);
