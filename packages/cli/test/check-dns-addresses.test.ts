@@ -36,7 +36,17 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const HOSTS = path.join(dir, 'hosts');
 fs.writeFileSync(
   HOSTS,
-  ['127.0.0.1 localhost', '::1 localhost', '127.0.0.1 twice.test', '127.0.0.1 twice.test', '127.0.0.2 multi.test', '::1 multi.test', '127.0.0.3 multi.test', '192.0.2.44 far.test', ''].join('\n'),
+  [
+    '127.0.0.1 localhost',
+    '::1 localhost',
+    '127.0.0.1 twice.test',
+    '127.0.0.1 twice.test',
+    '127.0.0.2 multi.test',
+    '::1 multi.test',
+    '127.0.0.3 multi.test',
+    '192.0.2.44 far.test',
+    '',
+  ].join('\n'),
 );
 
 /** Runs a command in a fresh network and mount namespace: loopback up, our hosts file in place. */
