@@ -32,7 +32,7 @@ const ENVIRONMENTAL: Record<string, string> = {
 const PARTLY: Record<string, { rules: string[]; left: string }> = {
   C12: {
     rules: ['listen-ipv4-mapped', 'listen-bind'],
-    left: 'other bind() errors depend on the addresses configured on the machine and on privileges: listen-bind tries them where mailconf runs (--check-sockets), the mail sockets only',
+    left: 'other bind() errors depend on the addresses configured on the machine and on privileges: listen-bind tries them where mailconf runs (--check-sockets)',
   },
   D10: {
     rules: ['ssl-ciphers', 'ssl-ecdh-curve', 'ssl-conf-command', 'missing-file'],

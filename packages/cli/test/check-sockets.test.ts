@@ -18,11 +18,17 @@ import { noteSkip } from '../../../test/support/shared.js';
 
 const NGINX = '/usr/sbin/nginx';
 const MAIL_MODULE = '/usr/lib/nginx/modules/ngx_mail_module.so';
+const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 const BIN = fileURLToPath(new URL('../bin/mailconf.js', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../dist/bundle/mailconf.cjs', import.meta.url));
 const NOBODY = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
-const canRun = fs.existsSync(NGINX) && fs.existsSync(MAIL_MODULE) && fs.existsSync(BUNDLE) && spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up']).status === 0;
-if (!canRun) noteSkip('listen sockets vs nginx -t', 'nginx with the mail module, the built CLI (npm run build), and unshare and ip (root)');
+const canRun =
+  fs.existsSync(NGINX) &&
+  fs.existsSync(MAIL_MODULE) &&
+  fs.existsSync(STREAM_MODULE) &&
+  fs.existsSync(BUNDLE) &&
+  spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up']).status === 0;
+if (!canRun) noteSkip('listen sockets vs nginx -t', 'nginx with the mail and stream modules, the built CLI (npm run build), and unshare and ip (root)');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-sockets-'));
 fs.chmodSync(dir, 0o755);
@@ -41,7 +47,10 @@ function both(name: string, body: string, opts: { nobody?: boolean } = {}) {
   // An unprivileged nginx -t writes its pid and logs under the prefix; a compile cache of its own for node.
   if (opts.nobody) for (const p of [prefix, path.join(prefix, 'logs')]) fs.chmodSync(p, 0o777);
   const conf = path.join(prefix, 'nginx.conf');
-  fs.writeFileSync(conf, [`load_module ${MAIL_MODULE};`, `pid ${path.join(prefix, 'nginx.pid')};`, 'error_log stderr;', 'events {}', body, ''].join('\n'));
+  fs.writeFileSync(
+    conf,
+    [`load_module ${MAIL_MODULE};`, `load_module ${STREAM_MODULE};`, `pid ${path.join(prefix, 'nginx.pid')};`, 'error_log stderr;', 'events {}', body, ''].join('\n'),
+  );
   const as = opts.nobody ? NOBODY : [];
   const n = inNamespace([...as, NGINX, '-t', '-q', '-p', prefix, '-c', conf]);
   const m = /\[(emerg|crit|alert)\] (?:\d+#\d+: )?(.*?)(?: in (\S+):(\d+))?$/m.exec(n.stderr);
@@ -56,14 +65,20 @@ function both(name: string, body: string, opts: { nobody?: boolean } = {}) {
 const mail = (...servers: string[]) => `mail {\n auth_http 127.0.0.1:9000/auth;\n${servers.map((s) => ` server {\n  protocol imap;\n  ${s}\n }`).join('\n')}\n}`;
 
 const CASES: [string, string, number][] = [
-  ['an address the machine does not have', mail('listen 192.0.2.1:9143;'), 9],
-  ['an IPv6 address the machine does not have', mail('listen [::1]:9143;', 'listen [2001:db8::1]:9143;'), 13],
-  ['an address with bind beside the wildcard of its port', mail('listen 9143;', 'listen 192.0.2.1:9143 bind;'), 13],
-  ['a parameter that implies bind', mail('listen 9143;', 'listen 192.0.2.1:9143 backlog=64;'), 13],
-  ['a unix socket in a missing directory', mail('listen unix:/nonexistent/mailconf/imap.sock;'), 9],
+  ['an address the machine does not have', mail('listen 192.0.2.1:9143;'), 10],
+  ['an IPv6 address the machine does not have', mail('listen [::1]:9143;', 'listen [2001:db8::1]:9143;'), 14],
+  ['an address with bind beside the wildcard of its port', mail('listen 9143;', 'listen 192.0.2.1:9143 bind;'), 14],
+  ['a parameter that implies bind', mail('listen 9143;', 'listen 192.0.2.1:9143 backlog=64;'), 14],
+  ['a unix socket in a missing directory', mail('listen unix:/nonexistent/mailconf/imap.sock;'), 10],
   // Bound port by port in the order ports are first listened on, on a port the bind ones first.
-  ['the first port listened on first', mail('listen 127.0.0.1:9150;', 'listen 192.0.2.5:9151;', 'listen 192.0.2.6:9152;'), 13],
-  ['on one port, addresses with bind first', mail('listen 192.0.2.8:9160;', 'listen 192.0.2.9:9160 bind;'), 13],
+  ['the first port listened on first', mail('listen 127.0.0.1:9150;', 'listen 192.0.2.5:9151;', 'listen 192.0.2.6:9152;'), 14],
+  ['on one port, addresses with bind first', mail('listen 192.0.2.8:9160;', 'listen 192.0.2.9:9160 bind;'), 14],
+  ['http: an address the machine does not have', 'http {\n server {\n  listen 9080;\n }\n server {\n  listen 192.0.2.1:9081;\n }\n}', 11],
+  ['http: an address with a socket option beside the wildcard', 'http {\n server {\n  listen 9080;\n }\n server {\n  listen 192.0.2.1:9080 reuseport;\n }\n}', 11],
+  ['stream: an address the machine does not have', 'stream {\n server {\n  listen 192.0.2.1:9465;\n  proxy_pass 127.0.0.1:25;\n }\n}', 8],
+  ['stream: a udp listen', 'stream {\n server {\n  listen [2001:db8::5]:9053 udp;\n  proxy_pass 127.0.0.1:53;\n }\n}', 8],
+  // Each block opens its sockets when it is read to its end: the earlier block's fail first.
+  ['blocks in the order they are read', `http {\n server {\n  listen 192.0.2.7:9080;\n }\n}\n${mail('listen 192.0.2.1:9143;')}`, 8],
 ];
 
 describe.skipIf(!canRun)('listen sockets that cannot be opened: mailconf lint --check-sockets and nginx -t agree', () => {
@@ -77,7 +92,11 @@ describe.skipIf(!canRun)('listen sockets that cannot be opened: mailconf lint --
   }
 
   it('sockets that can be opened, and addresses a wildcard takes in, pass both', () => {
-    const body = mail('listen 127.0.0.1:9143;', 'listen [::1]:9143;', 'listen 9144;', 'listen 192.0.2.1:9144;', `listen unix:${path.join(dir, 'imap.sock')};`);
+    const body = [
+      mail('listen 127.0.0.1:9143;', 'listen [::1]:9143;', 'listen 9144;', 'listen 192.0.2.1:9144;', `listen unix:${path.join(dir, 'imap.sock')};`),
+      'http {\n server {\n  listen 9080;\n  listen [::1]:9080;\n }\n server {\n  listen 192.0.2.1:9080;\n }\n server {\n  server_name other;\n }\n}',
+      'stream {\n server {\n  listen 127.0.0.2:9465;\n  proxy_pass 127.0.0.1:25;\n }\n server {\n  listen 9053 udp;\n  proxy_pass 127.0.0.1:53;\n }\n}',
+    ].join('\n');
     expect(both('passing', body)).toMatchObject({ nginx: null, ours: null });
   });
 

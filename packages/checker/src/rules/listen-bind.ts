@@ -1,17 +1,17 @@
 import { defineRule } from '../rule.js';
 import { AFTER_PARSE } from '../engine.js';
 import { isIPv4Mapped, parseIPv4 } from '../net/ipv6.js';
-import type { SocketModel } from '../model.js';
+import { plannedSockets } from '../listen-sockets.js';
 import { statementRange } from './server-checks-util.js';
 
 /**
- * C12 on the machine nginx runs on: the mail sockets `nginx -t` binds, in the order it binds
- * them, asked of the caller (CheckOptions.bindSocket, `mailconf lint --check-sockets`).
+ * C12 on the machine nginx runs on: the sockets `nginx -t` binds (mail, http, stream), in the
+ * order it binds them, asked of the caller (CheckOptions.bindSocket, `mailconf lint --check-sockets`).
  */
 export default defineRule({
   meta: {
     id: 'listen-bind',
-    description: 'A mail listen socket that cannot be opened on this machine (with --check-sockets)',
+    description: 'A listen socket that cannot be opened on this machine (with --check-sockets)',
     kind: 'nginx',
     severity: 'error',
     nginxChecks: ['C12'],
@@ -21,32 +21,30 @@ when the machine does not have the address, \`(13: Permission denied)\` for a po
 it does not run as root, \`(2: No such file or directory)\` for a unix socket in a missing
 directory, and \`socket() [::]:143 failed (97: Address family not supported by protocol)\` where
 IPv6 is off. With \`mailconf lint --check-sockets\` (run where nginx runs, as the user it starts as)
-each socket of \`mail {}\` is tried the same way here, and every one that fails is reported at its
-listen. An address in use is fine, as for \`nginx -t\`: a running nginx holds its sockets.
+each socket of \`mail {}\`, \`http {}\` and \`stream {}\` is tried the same way here, and every one that
+fails is reported at its listen. An address in use is fine, as for \`nginx -t\`: a running nginx holds its sockets.
 
 Only sockets nginx opens are tried: an address on a port that also has a wildcard listen
 (\`listen 143\`) is served by the wildcard's socket unless it has \`bind\` (or a parameter that
 implies it), so \`listen 192.0.2.1:143\` beside \`listen 143\` passes even where the machine does not
 have 192.0.2.1. A host name is tried as the addresses it resolves to with \`--check-dns\`, and not
-at all without it.`,
+at all without it. An http server without \`listen\` is not tried: nginx gives it \`*:80\` as root
+and \`*:8000\` otherwise, both wildcards that bind wherever the port is allowed.`,
   },
   config(ctx) {
     const bindSocket = ctx.options.bindSocket;
     if (!bindSocket) return;
     let k = 0;
-    for (const socket of bindOrder(ctx.model.sockets)) {
-      const { address } = socket;
+    for (const { address, directive: d, file } of plannedSockets(ctx)) {
       // Names not resolved are not known addresses; mapped IPv6 addresses are listen-ipv4-mapped's.
       if (address.family === 'ipv4' && !parseIPv4(address.host)) continue;
       if (address.family === 'ipv6' && isIPv4Mapped(address.host)) continue;
       const answer = bindSocket(address);
       if (!answer) continue;
-      const owner = socket.listens[0]!.listen;
-      const d = owner.directive;
       ctx.report({
         message: answer.call === 'socket' ? `socket() ${address.text} failed (${answer.error})` : `bind() to ${address.text} failed (${answer.error})`,
         hint: hintFor(answer.error),
-        file: owner.file,
+        file,
         line: d.line,
         range: statementRange(d),
         // After the configuration is read and checked, with listen-ipv4-mapped's: nginx binds
@@ -63,24 +61,4 @@ function hintFor(error: string): string {
   if (error.startsWith('97:')) return 'IPv6 is off on this machine';
   if (error.startsWith('2:') || error.startsWith('20:')) return "the socket's directory does not exist on this machine";
   return 'as tried on this machine';
-}
-
-/**
- * The sockets in the order nginx creates them (ngx_mail_optimize_servers): port by port, in the
- * order each port was first listened on; on a port, the addresses with `bind` first, then the
- * others (when no wildcard takes them in), then the wildcard.
- */
-function bindOrder(sockets: readonly SocketModel[]): SocketModel[] {
-  const ports = new Map<string, SocketModel[]>();
-  for (const s of sockets) {
-    const key = s.address.family === 'unix' ? 'unix' : `${s.address.family} ${s.address.port}`;
-    let list = ports.get(key);
-    if (!list) ports.set(key, (list = []));
-    list.push(s);
-  }
-  const out: SocketModel[] = [];
-  const rank = (s: SocketModel) => (s.listens[0]!.listen.wildcard ? 2 : s.listens[0]!.listen.bind ? 0 : 1);
-  // Array.prototype.sort is stable: listen order stays within each rank, as ngx_sort keeps it.
-  for (const list of ports.values()) out.push(...list.sort((a, b) => rank(a) - rank(b)));
-  return out;
 }

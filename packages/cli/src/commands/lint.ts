@@ -51,7 +51,7 @@ export function registerLint(program: Command, setExit: SetExit): void {
     .option('--no-includes', 'do not follow include directives')
     .option('--check-files', 'also check that certificates, keys and other files nginx reads at start-up exist (run it where nginx runs)')
     .option('--check-dns', 'also check that the host names nginx resolves at start-up (listen, auth_http, resolver, upstreams, set_real_ip_from, syslog) resolve, and read listen names as the addresses they resolve to (run it where nginx runs)')
-    .option('--check-sockets', 'also check that the mail listen sockets nginx opens at start-up can be bound (the address is on this machine, the port allowed to this user, a unix socket\'s directory there) (run it where nginx runs, as the user it starts as)')
+    .option('--check-sockets', 'also check that the listen sockets nginx opens at start-up (mail, http, stream) can be bound (the address is on this machine, the port allowed to this user, a unix socket\'s directory there) (run it where nginx runs, as the user it starts as)')
     .action(async (files: string[], opts: LintOptions) => {
       try {
         setExit(await run(files, opts));
