@@ -25,8 +25,8 @@ export interface LoadResult {
 }
 
 export interface RunOptions {
-  /** Reads and checks the configuration. */
-  load: () => LoadResult;
+  /** Reads and checks the configuration (resolving the host names nginx resolves when it reads it). */
+  load: () => LoadResult | Promise<LoadResult>;
   /** Base for relative paths (pid, error_log). */
   prefix: string;
   stderr?: (text: string) => void;
@@ -68,7 +68,7 @@ function removePid(file: string | null): void {
 export async function runMaster(opts: RunOptions): Promise<number> {
   if (cluster.isWorker) return runWorker(opts);
   const stderr = opts.stderr ?? ((t: string) => process.stderr.write(t));
-  const first = opts.load();
+  const first = await opts.load();
   if (first.report) stderr(first.report);
   if (!first.model) {
     stderr('mailconf: configuration has errors, not started\n');
@@ -105,7 +105,7 @@ export async function runMaster(opts: RunOptions): Promise<number> {
         resolve(0);
       };
       const reload = async () => {
-        const next = opts.load();
+        const next = await opts.load();
         if (!next.model) {
           for (const e of next.errors) proxy.log.write('emerg', e);
           proxy.log.write('notice', 'reload failed, the previous configuration stays in use');
@@ -206,14 +206,15 @@ export async function runMaster(opts: RunOptions): Promise<number> {
     process.on('SIGTERM', () => void stop(false));
     process.on('SIGINT', () => void stop(false));
     process.on('SIGQUIT', () => void stop(true));
-    process.on('SIGHUP', () => {
-      const next = opts.load();
+    process.on('SIGHUP', async () => {
+      // Numbered when the signal comes: a later signal's configuration wins even if an earlier load finishes after it.
+      const reload = ++reloads;
+      const next = await opts.load();
       if (!next.model) {
         stderr(next.report);
         stderr('mailconf: reload failed, the previous configuration stays in use\n');
         return;
       }
-      const reload = ++reloads;
       void fork(workerCount(next.model)).then((g) => {
         if (!g) return;
         // stopped meanwhile, or a later reload's workers are serving already: not wanted
@@ -232,7 +233,7 @@ export async function runMaster(opts: RunOptions): Promise<number> {
 /** A worker: loads the configuration itself (the same file), serves until told to stop. */
 async function runWorker(opts: RunOptions): Promise<number> {
   const send = (m: Message) => process.send?.(m);
-  const r = opts.load();
+  const r = await opts.load();
   if (!r.model) {
     send({ type: 'failed', message: 'configuration has errors' });
     return 1;

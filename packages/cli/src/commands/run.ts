@@ -7,7 +7,8 @@
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { checkConfigSet, type Diagnostic } from '@mailconf/checker';
+import type { Diagnostic } from '@mailconf/checker';
+import { MachineAnswers } from '../lint/machine-answers.js';
 import { ORACLE_VERSION } from '@mailconf/schema';
 import { runMaster, type LoadResult } from '@mailconf/runtime';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
@@ -38,7 +39,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         return setExit(2);
       }
       const version = opts.nginxVersion ?? ORACLE_VERSION;
-      const load = (): LoadResult => loadConfig(file, version, opts.includes);
+      const load = (): Promise<LoadResult> => loadConfig(file, version, opts.includes);
       try {
         // read once up front so that an unreadable file is a usage error, not a failed start
         readInput(file, { followIncludes: opts.includes });
@@ -54,12 +55,18 @@ export function registerRun(program: Command, setExit: SetExit): void {
     });
 }
 
-function loadConfig(file: string, nginxVersion: string, followIncludes: boolean): LoadResult {
+/**
+ * Reads and checks the file as nginx does when it starts or reloads: the host names it resolves
+ * then (listen, auth_http, resolver, ...) are resolved here and now, so a name that does not
+ * resolve stops the start ("host not found"), and a listen's name is the addresses it resolves
+ * to, each served as nginx serves it. Resolved again at every reload, as nginx does.
+ */
+async function loadConfig(file: string, nginxVersion: string, followIncludes: boolean): Promise<LoadResult> {
   let diagnostics: Diagnostic[];
   let model;
   try {
     const set = readInput(file, { followIncludes });
-    ({ diagnostics, model } = checkConfigSet(set, { nginxVersion, context: 'main' }));
+    ({ diagnostics, model } = await new MachineAnswers({ dns: true, sockets: false }).check(set, { nginxVersion, context: 'main' }));
   } catch (err) {
     const message = err instanceof InputError ? err.message : `mailconf: cannot check ${file}: ${(err as Error).message}`;
     return { model: null, report: message + '\n', errors: [message] };
