@@ -175,6 +175,23 @@ const httpServers = fc.tuple(fc.array(httpServer, { minLength: 2, maxLength: 3 }
   ['events {}', 'http {', ...(cert ? ['    ssl_certificate /etc/ssl/w.pem;', '    ssl_certificate_key /etc/ssl/w.key;'] : []), ...servers, '}', ...MAIL_OK_LINES].join('\n'),
 );
 
+/** http and stream listens: addresses and parameters, good and bad, and what a udp listen cannot have. */
+const blockListenAddress = pick('8080', '127.0.0.1:8081', '[::1]:8082', '*:8083', '127.0.0.1:0', '127.0.0.1:65536', ':8084', '[::1', '[::1]:x', 'unix:', 'unix:/tmp/mailconf-gen.sock', '0x7f.1:8085', '8086-8087', 'localhost:8088', '1.2.3.4.5:8089', '*:');
+const blockListenParam = pick(
+  'default_server', 'bind', 'reuseport', 'deferred', 'ssl', 'http2', 'proxy_protocol', 'udp', 'quic', 'setfib=1', 'accept_filter=x', 'backlog=0', 'backlog=128', 'backlog=x',
+  'rcvbuf=64k', 'rcvbuf=x', 'sndbuf=3g', 'ipv6only=on', 'ipv6only=ox', 'ipv6only=maybe', 'so_keepalive=on', 'so_keepalive=off', 'so_keepalive=1m::3', 'so_keepalive=:::', 'so_keepalive=1x',
+  'fastopen=10', 'fastopen=x', 'bogus',
+);
+const blockListens = fc
+  .tuple(fc.array(fc.tuple(blockListenAddress, fc.array(blockListenParam, { maxLength: 3 })), { minLength: 1, maxLength: 3 }), fc.boolean())
+  .map(([listens, stream]) => {
+    const servers = listens.map(([address, params], i) =>
+      stream ? `    server { listen ${[address, ...params].join(' ')}; proxy_pass 127.0.0.1:${25 + i}; }` : `    server { listen ${[address, ...params].join(' ')}; server_name s${i}; }`,
+    );
+    const tls = stream ? [] : ['    ssl_certificate /etc/ssl/w.pem;', '    ssl_certificate_key /etc/ssl/w.key;'];
+    return ['events {}', stream ? 'stream {' : 'http {', ...tls, ...servers, '}', ...MAIL_OK_LINES].join('\n');
+  });
+
 /** Buffer sizes of the upstream modules at http, server and location level: the checks nginx makes when it merges them. */
 const bufferStatement = pick(
   'proxy_buffers 1 4k;', 'proxy_buffers 2 4k;', 'proxy_buffers 4 16k;', 'proxy_buffers 8 4k;', 'proxy_buffer_size 64k;', 'proxy_buffer_size 4k;', 'proxy_buffer_size 16k;',
@@ -561,6 +578,7 @@ const SUITES: { title: string; name: string; arbitrary: fc.Arbitrary<string>; re
   { title: 'http and stream statements whose checks come from nginx sources', name: 'modules', arbitrary: otherModules, rejected: [50, 250] },
   { title: 'sets of shared memory zones across http and mail', name: 'zones', arbitrary: zones, rejected: [50, 270] },
   { title: 'sets of http servers sharing addresses', name: 'listens', arbitrary: httpServers, rejected: [30, 270] },
+  { title: 'http and stream listens with their parameters', name: 'block-listens', arbitrary: blockListens, rejected: [100, 290] },
   { title: 'sets of upstream buffer sizes merged into servers and locations', name: 'buffers', arbitrary: buffers, rejected: [30, 270] },
   { title: 'main and events statements', name: 'top', arbitrary: topLevel, rejected: [50] },
   { title: 'http and stream variables, defined and used', name: 'variables', arbitrary: variables, rejected: [50, 270] },

@@ -113,7 +113,7 @@ export function cstr(s: string): string {
   return i === -1 ? s : s.slice(0, i);
 }
 
-function int32(n: bigint): number {
+export function int32(n: bigint): number {
   return Number(BigInt.asIntN(32, n));
 }
 
@@ -123,13 +123,18 @@ function int32(n: bigint): number {
  * so `so_keepalive=30m::10 so_keepalive=::0` is valid (the idle time of the first remains),
  * and `on` after tunables keeps them.
  */
-interface KeepaliveTunables {
+export interface KeepaliveTunables {
   idle: number | null;
   interval: number | null;
   count: number | null;
 }
 
-function parseSoKeepalive(v: string, acc: KeepaliveTunables): SoKeepalive | null {
+/**
+ * A so_keepalive value (`on`, `off`, `[idle]:[interval]:[count]`) as mail, http and stream read
+ * it; the tunables add up over the listen's so_keepalive parameters (`acc`). Null where nginx
+ * says `invalid so_keepalive value`.
+ */
+export function parseSoKeepalive(v: string, acc: KeepaliveTunables): SoKeepalive | null {
   const tuned = (): SoKeepalive => (acc.idle === null && acc.interval === null && acc.count === null ? { mode: 'on' } : { mode: 'tune', ...acc });
   if (v === 'on') return tuned();
   if (v === 'off') return { mode: 'off' };

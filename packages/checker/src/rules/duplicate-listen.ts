@@ -1,7 +1,9 @@
 import { compareVersions } from '@mailconf/schema';
 import { defineRule } from '../rule.js';
 import { removeStatementFix } from '../fixes.js';
-import { cstr, parseListen } from '../mail/listen.js';
+import { cstr, parseAddress, parseListen } from '../mail/listen.js';
+import { readBlockListen } from '../net/block-listen.js';
+import type { ListenAddress } from '../model.js';
 import { resolvedListen } from '../net/dns.js';
 import { atLeast } from '../version.js';
 import type { Entry } from '../walk.js';
@@ -32,18 +34,20 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
   names: ['listen'],
   directive(entry, ctx) {
     if (entry.directive.name !== 'listen' || !entry.directive.argCount) return;
-    // stream {} reads its listens the same way up to 1.25.4; from 1.25.5 its servers may share
-    // an address (virtual servers by server_name). Listens with stream-only parameters (udp) are
-    // not read here.
+    // stream {} reads its listens the same way up to 1.25.4 (with its own parameters, and a udp
+    // socket apart from a TCP one); from 1.25.5 its servers may share an address (virtual servers
+    // by server_name).
     const stream = entry.context === 'stream:server' && compareVersions(ctx.version, '1.25.5') < 0;
     if (entry.context !== 'mail:server' && !stream) return;
-    const r = parseListen(entry.directive.args, ctx.version);
-    if (!r.ok) return;
+    const read = stream ? readStreamListen(entry.directive, ctx.version) : parseListen(entry.directive.args, ctx.version);
+    if (!read.ok) return;
+    const r = { value: read.value };
     const seen = ctx.state(stream ? 'duplicate-listen:stream' : 'duplicate-listen', () => new Map<string, Entry>());
     // With --check-dns a name stands for the addresses it resolves to here.
     const addresses = resolvedListen(ctx.options.resolveHost, r.value, cstr(entry.directive.argValue(0)));
+    const type = stream && 'udp' in read && read.udp ? 'udp ' : '';
     for (const a of addresses) {
-      const key = `${a.family} ${a.host} ${a.port}`;
+      const key = `${type}${a.family} ${a.host} ${a.port}`;
       const first = seen.get(key);
       if (!first) {
         seen.set(key, entry);
@@ -63,8 +67,8 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
       const same = first.directive.args.map((w) => w.value).join(' ') === entry.directive.args.map((w) => w.value).join(' ');
       const file = ctx.set.files.get(entry.file);
       // Which name, if either, made the pair: said, since the text of neither listen shows it.
-      const firstName = first.directive.args.length ? parseListen(first.directive.args, ctx.version) : null;
-      const name = addresses !== r.value.addresses ? r.value.hostName : firstName?.ok && ctx.options.resolveHost ? firstName.value.hostName : null;
+      const firstAddress = parseAddress(cstr(first.directive.argValue(0)));
+      const name = addresses !== r.value.addresses ? r.value.hostName : ctx.options.resolveHost && !('error' in firstAddress) ? firstAddress.hostName : null;
       const named = name ? `"${name}" resolves to ${a.host} on this machine, ` : '';
       ctx.report({
         entry,
@@ -76,3 +80,13 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
     }
   },
 });
+
+/** A stream listen nginx accepts (listen-parameters reports the others): its addresses, and whether it is udp. */
+function readStreamListen(d: Entry['directive'], version: string): { ok: true; value: { addresses: ListenAddress[]; hostName: string | null }; udp: boolean } | { ok: false } {
+  const args: string[] = [];
+  for (let i = 0; i < d.argCount; i++) args.push(d.argValue(i));
+  if (readBlockListen(args, 'stream', version)) return { ok: false };
+  const parsed = parseAddress(cstr(args[0]!));
+  if ('error' in parsed) return { ok: false };
+  return { ok: true, value: parsed, udp: args.slice(1).some((a) => cstr(a) === 'udp') };
+}

@@ -3,6 +3,7 @@ import { HTTP_PHASE } from '../http-phases.js';
 import { cstr, parseAddress } from '../mail/listen.js';
 import { DNS_HINT, hostNotFound, resolvedListen, writtenHost } from '../net/dns.js';
 import { atLeast } from '../version.js';
+import { readBlockListen } from '../net/block-listen.js';
 import type { ListenAddress } from '../model.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -33,6 +34,10 @@ function readListen(ctx: RuleContext, d: Entry['directive']): { addresses: Liste
   const written = cstr(d.argValue(0));
   const parsed = parseAddress(written);
   if ('error' in parsed) return null;
+  // A listen nginx refuses never reaches the address bookkeeping (listen-parameters reports it).
+  const words: string[] = [];
+  for (let i = 0; i < d.argCount; i++) words.push(d.argValue(i));
+  if (readBlockListen(words, 'http', ctx.version)) return null;
   // a port range is a listen of 1.27.x and later for mail only; leave such text alone
   if (parsed.addresses.length > 1 && parsed.hostName === null) return null;
   let options = false;

@@ -1,34 +1,31 @@
-import { atLeast } from '../version.js';
 import { defineRule } from '../rule.js';
-import { cstr } from '../mail/listen.js';
+import { readBlockListen } from '../net/block-listen.js';
 
-const HTTP_PARAMS = ['default_server', 'default', 'bind', 'deferred', 'reuseport', 'ssl', 'http2', 'spdy', 'proxy_protocol', 'quic', 'http3'];
-const STREAM_PARAMS = ['bind', 'deferred', 'reuseport', 'ssl', 'udp', 'proxy_protocol'];
-const VALUED = ['backlog=', 'rcvbuf=', 'sndbuf=', 'setfib=', 'fastopen=', 'accept_filter=', 'ipv6only=', 'so_keepalive='];
-
-/** The parameter names of http and stream listens (mail listens have their own rule). */
+/** An http or stream listen that nginx refuses: its address, its parameters (mail listens have listen-syntax). */
 export default defineRule({
   meta: {
     id: 'listen-parameters',
-    description: 'An unknown parameter on an http or stream listen',
+    description: 'An http or stream listen address or parameter nginx rejects',
     kind: 'nginx',
     severity: 'error',
-    docs: `http and stream \`listen\` directives take their own parameter sets (\`default_server\`,
-\`reuseport\`, \`http2\`, \`udp\` ...). A word that is none of them is often the next directive
-after a missing \`;\`.`,
+    docs: `http and stream \`listen\` directives take an address as mail's does (\`80\`, \`127.0.0.1:8080\`,
+\`[::1]:443\`, \`unix:/run/app.sock\`; http's default port is 80) and their own parameter sets
+(\`default_server\`, \`reuseport\`, \`http2\`, \`udp\` ...), read left to right as nginx reads them:
+\`invalid port in "127.0.0.1:0" of the "listen" directive\`, \`invalid backlog "backlog=0"\`,
+\`invalid rcvbuf "rcvbuf=x"\`, \`invalid ipv6only flags "ox"\`, \`invalid so_keepalive value: "x"\`,
+\`invalid fastopen "fastopen=x"\`. A word that is no parameter (\`invalid parameter "..."\`; in stream
+up to 1.25.4 \`the invalid "..." parameter\`) is often the next directive after a missing \`;\`.
+A stream \`udp\` listen cannot have \`backlog\`, \`ssl\`, \`so_keepalive\`, \`proxy_protocol\` or
+\`fastopen\` (\`"listen" directive "ssl" parameter is incompatible with "udp"\`).`,
   },
   stage: 'value',
   names: ['listen'],
   directive(entry, ctx) {
     const d = entry.directive;
-    if (d.name !== 'listen' || (entry.context !== 'http:server' && entry.context !== 'stream:server')) return;
-    const names = entry.context === 'http:server' ? HTTP_PARAMS : STREAM_PARAMS;
-    for (const a of d.args.slice(1)) {
-      const v = cstr(a.value);
-      if (names.includes(v) || VALUED.some((p) => v.startsWith(p))) continue;
-      if (v === 'multipath' && atLeast(ctx.version, '1.29.7')) continue;
-      ctx.report({ entry, message: `invalid parameter "${v}"`, range: a.range, line: d.line });
-      return;
-    }
+    if (d.name !== 'listen' || !d.argCount || (entry.context !== 'http:server' && entry.context !== 'stream:server')) return;
+    const args: string[] = [];
+    for (let i = 0; i < d.argCount; i++) args.push(d.argValue(i));
+    const error = readBlockListen(args, entry.context === 'http:server' ? 'http' : 'stream', ctx.version);
+    if (error) ctx.report({ entry, message: error.message, range: d.args[error.arg]!.range, line: d.line });
   },
 });
