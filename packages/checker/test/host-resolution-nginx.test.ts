@@ -81,6 +81,22 @@ describe.skipIf(!canRun)('host names that do not resolve: mailconf and nginx -t 
   });
 });
 
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+describe.skipIf(!canRun || !hasOpenssl)('the OCSP responder of client certificates (ssl_ocsp), resolved when http {} is read', () => {
+  it('a responder whose name does not resolve fails both, with no line', () => {
+    // nginx loads the certificates before it reads the responder: real ones, self-signed.
+    const cert = path.join(dir, 'ocsp-cert.pem');
+    const key = path.join(dir, 'ocsp-key.pem');
+    expect(spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=mailconf-test', '-days', '1', '-keyout', key, '-out', cert]).status).toBe(0);
+    const tls = `  listen 127.0.0.1:9443 ssl;\n  ssl_certificate ${cert};\n  ssl_certificate_key ${key};\n  ssl_verify_client on;\n  ssl_client_certificate ${cert};\n  ssl_ocsp on;`;
+    const failing = both('ocsp', `http {\n server {\n${tls}\n  ssl_ocsp_responder http://ocsp.invalid:8080/check;\n }\n}`);
+    expect(failing.nginx).toEqual({ message: 'host not found in OCSP responder "ocsp.invalid:8080/check" in "ssl_ocsp_responder"', line: null });
+    expect(failing.ours?.message).toBe(failing.nginx!.message);
+    expect(both('ocsp-ok', `http {\n server {\n${tls}\n  ssl_ocsp_responder http://localhost:8080/check;\n }\n}`)).toEqual({ nginx: null, ours: null });
+  });
+});
+
 describe('without a resolver, or with one that finds every name', () => {
   const text = ['events {}', ...CASES.map(([, body]) => body)].join('\n');
   const hostErrors = (options: CheckOptions) =>

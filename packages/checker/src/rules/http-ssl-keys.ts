@@ -1,7 +1,9 @@
 import { compareVersions } from '@mailconf/schema';
 import { mergeOrder } from '../http-phases.js';
 import { httpServers } from '../http-servers.js';
-import { defineRule } from '../rule.js';
+import { defineRule, type RuleContext } from '../rule.js';
+import { parseHostPort } from '../mail/urls.js';
+import { DNS_HINT, hostNotFound } from '../net/dns.js';
 import type { Entry } from '../walk.js';
 
 /**
@@ -12,7 +14,7 @@ import type { Entry } from '../walk.js';
 export default defineRule({
   meta: {
     id: 'http-ssl-keys',
-    description: 'http servers: a key for every ssl_certificate, a certificate for "ssl on", the CAs for ssl_verify_client',
+    description: 'http servers: a key for every ssl_certificate, a certificate for "ssl on", the CAs for ssl_verify_client, a usable OCSP responder',
     kind: 'nginx',
     severity: 'error',
     docs: `In http, each \`ssl_certificate\` needs an \`ssl_certificate_key\` (the n-th key goes with the
@@ -20,7 +22,11 @@ n-th certificate), in the server or inherited from \`http {}\`: \`no "ssl_certif
 for certificate "/etc/ssl/mail.pem"\`. A server turned on with the old \`ssl on;\` (up to 1.25.0) needs
 a certificate too. nginx finds this when http {} is read, server by server. (A \`listen ... ssl\`
 without any certificate is http-listen's.) Then, in a server with TLS, \`ssl_verify_client on|optional\` needs
-\`ssl_client_certificate\` (or, from 1.27.2, \`ssl_trusted_certificate\`), own or inherited.`,
+\`ssl_client_certificate\` (or, from 1.27.2, \`ssl_trusted_certificate\`), own or inherited. And with
+\`ssl_ocsp on|leaf\`, client verification must not be \`optional_no_ca\`, and an \`ssl_ocsp_responder\`
+must be an \`http://\` URL nginx can read (\`invalid URL prefix in OCSP responder "https://ocsp.example/"
+in "ssl_ocsp_responder"\`); with \`mailconf lint --check-dns\` its host must resolve here, as nginx
+resolves it when it starts.`,
   },
   config(ctx) {
     // A statement of http {} that several servers inherit is reported once, for the first of them.
@@ -55,17 +61,48 @@ without any certificate is http-listen's.) Then, in a server with TLS, \`ssl_ver
       if (!enabled && !last && !rejectHandshake) continue;
       const verify = pick('ssl_verify_client').at(-1)?.directive;
       const mode = verify?.argCount === 1 ? verify.argValue(0).toLowerCase() : 'off';
-      if (mode !== 'on' && mode !== 'optional') continue;
-      const newer = compareVersions(ctx.version, '1.27.2') >= 0;
-      const has = (name: string) => pick(name).some((c) => c.directive.argCount === 1 && c.directive.argValue(0) !== '');
-      if (has('ssl_client_certificate') || (newer && has('ssl_trusted_certificate'))) continue;
-      report(
-        pick('ssl_verify_client').at(-1)!,
-        newer ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client' : 'no ssl_client_certificate for ssl_verify_client',
-        undefined,
-        // After the ciphers (ssl-ciphers) and the certificates are set up.
-        mergeOrder(http, 'ssl', server.seq, 0.7),
-      );
+      if (mode === 'on' || mode === 'optional') {
+        const newer = compareVersions(ctx.version, '1.27.2') >= 0;
+        const has = (name: string) => pick(name).some((c) => c.directive.argCount === 1 && c.directive.argValue(0) !== '');
+        if (!has('ssl_client_certificate') && !(newer && has('ssl_trusted_certificate'))) {
+          report(
+            pick('ssl_verify_client').at(-1)!,
+            newer ? 'no ssl_client_certificate or ssl_trusted_certificate for ssl_verify_client' : 'no ssl_client_certificate for ssl_verify_client',
+            undefined,
+            // After the ciphers (ssl-ciphers) and the certificates are set up.
+            mergeOrder(http, 'ssl', server.seq, 0.7),
+          );
+          continue;
+        }
+      }
+      // Then, after the CAs and the CRL (missing-file), OCSP checking of client certificates.
+      const ocsp = pick('ssl_ocsp').at(-1);
+      if (!ocsp || ocsp.directive.argCount !== 1 || ocsp.directive.argValue(0).toLowerCase() === 'off') continue;
+      const at = mergeOrder(http, 'ssl', server.seq, 0.82);
+      if (mode === 'optional_no_ca') {
+        report(ocsp, '"ssl_ocsp" is incompatible with "ssl_verify_client optional_no_ca"', undefined, at);
+        continue;
+      }
+      const responder = pick('ssl_ocsp_responder').at(-1);
+      const problem = responder?.directive.argCount === 1 ? ocspResponderProblem(ctx, responder.directive.argValue(0)) : null;
+      if (responder && problem) {
+        if (reported.has(responder)) continue;
+        reported.add(responder);
+        ctx.report({ entry: responder, message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}), order: at });
+      }
     }
   },
 });
+
+/**
+ * ngx_ssl_ocsp: the responder must be an http:// URL, read as ngx_parse_url reads it (port 80
+ * unless given), and its host is resolved there and then (reported with --check-dns).
+ */
+function ocspResponderProblem(ctx: RuleContext, url: string): { message: string; hint?: string } | null {
+  if (url.length <= 7 || url.slice(0, 7).toLowerCase() !== 'http://') return { message: `invalid URL prefix in OCSP responder "${url}" in "ssl_ocsp_responder"` };
+  const rest = url.slice(7);
+  const r = parseHostPort(rest, 80, true);
+  if (!r.ok) return { message: `${r.error} in OCSP responder "${rest}" in "ssl_ocsp_responder"` };
+  if (r.value.family === 'name' && hostNotFound(ctx, r.value.host)) return { message: `host not found in OCSP responder "${rest}" in "ssl_ocsp_responder"`, hint: DNS_HINT };
+  return null;
+}
