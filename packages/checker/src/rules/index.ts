@@ -49,6 +49,8 @@ import missingEvents from './missing-events.js';
 import workerConnections from './worker-connections.js';
 import listenIpv4Mapped from './listen-ipv4-mapped.js';
 import listenBind from './listen-bind.js';
+import upstreamTls from './upstream-tls.js';
+import streamServerHandler from './stream-server-handler.js';
 import plaintextAuth from './plaintext-auth-without-tls.js';
 import openRelayRisk from './open-relay-risk.js';
 import weakSslProtocols from './weak-ssl-protocols.js';
@@ -117,6 +119,8 @@ export const rules: readonly Rule[] = [
   workerConnections,
   listenIpv4Mapped,
   listenBind,
+  upstreamTls,
+  streamServerHandler,
   plaintextAuth,
   openRelayRisk,
   weakSslProtocols,
