@@ -247,6 +247,9 @@ const locationHead = pick('/a', '/a/', '/a/b', '= /a', '=/a', '^~ /a', '^~/a/b',
 const proxyPass = pick(
   'proxy_pass http://backend;', 'proxy_pass http://backend/;', 'proxy_pass http://backend/auth?x=1;', 'proxy_pass backend;', 'proxy_pass https://127.0.0.1:9443;', 'proxy_pass http://backend:0;',
   'proxy_pass http://unix:/run/a.sock:/x;', 'proxy_pass http://unix:;', 'proxy_pass http://[::1]:9000;', 'proxy_pass http://$host/x;', 'if ($http_x) { proxy_pass http://backend/x; }', 'limit_except GET { proxy_pass http://backend; }',
+  // TLS to the upstream: read where a location passes to https:// (or with variables), with what it inherits
+  'proxy_ssl_verify on;', 'proxy_ssl_verify off;', 'proxy_ssl_trusted_certificate /etc/ssl/ca.pem;', 'proxy_ssl_certificate /etc/ssl/c.pem;', 'proxy_ssl_certificate_key /etc/ssl/c.key;',
+  'grpc_pass grpcs://127.0.0.1:50051;', 'grpc_ssl_verify on;',
 );
 const locationBlock: fc.Arbitrary<string> = fc.tuple(locationHead, fc.array(fc.oneof(locationHead.map((n) => `location ${n} { return 204; }`), proxyPass), { maxLength: 2 })).map(
   ([head, inner]) => `location ${head} { ${inner.join(' ')} }`,
