@@ -144,6 +144,35 @@ describe.skipIf(!canRun)('missing files: mailconf --check-files and nginx -t fai
       expect(ours).toEqual({ message: nginx!.message, line: nginx!.line, rule: 'missing-file' });
     });
 
+    it('TLS to an upstream loads its client certificate, then (verifying) its CAs and CRL', () => {
+      // A server without TLS of its own (listen without ssl), whose location talks TLS to its upstream.
+      const web = (location: string) => `http {\n server {\n  listen 127.0.0.1:9080;\n${location}\n }\n}`;
+      const tls = (inside: string) => web(`  location / {\n   proxy_pass https://127.0.0.1:9443;\n${inside}\n  }`);
+      const cert = both('upstream-cert', tls(`   proxy_ssl_certificate ${dir}/none-client.pem;\n   proxy_ssl_certificate_key ${dir}/none-client.key;`));
+      expect(cert.ours?.rule).toBe('missing-file');
+      expect(cert.nginx!.message.startsWith(cert.ours!.message)).toBe(true);
+      expect(cert.ours!.message).toBe(`cannot load certificate "${dir}/none-client.pem": BIO_new_file() failed`);
+      const ca = both('upstream-ca', tls(`   proxy_ssl_verify on;\n   proxy_ssl_trusted_certificate ${dir}/none-ca.pem;`));
+      expect(ca.nginx!.message.startsWith(ca.ours!.message)).toBe(true);
+      expect(ca.ours!.message).toBe(`SSL_CTX_load_verify_locations("${dir}/none-ca.pem") failed`);
+      // Not verifying: the CAs are never read.
+      expect(both('upstream-no-verify', tls(`   proxy_ssl_trusted_certificate ${dir}/none-ca.pem;`))).toEqual({ nginx: null, ours: null });
+      // A plain http upstream sets up no TLS: nothing is loaded.
+      const plain = web(`  location / {\n   proxy_pass http://127.0.0.1:9081;\n   proxy_ssl_certificate ${dir}/none-client.pem;\n   proxy_ssl_certificate_key ${dir}/none-client.key;\n  }`);
+      expect(both('upstream-plain', plain)).toEqual({ nginx: null, ours: null });
+    });
+
+    it.skipIf(!hasOpenssl)('TLS to an upstream: with real CAs, a missing CRL fails; stream proxy_ssl loads its certificate', () => {
+      const { cert } = certificate();
+      const web = (location: string) => `http {\n server {\n  listen 127.0.0.1:9080;\n${location}\n }\n}`;
+      const crl = both('upstream-crl', web(`  location / {\n   grpc_pass grpcs://127.0.0.1:50051;\n   grpc_ssl_verify on;\n   grpc_ssl_trusted_certificate ${cert};\n   grpc_ssl_crl ${dir}/none.crl;\n  }`));
+      expect(crl.nginx!.message.startsWith(crl.ours!.message)).toBe(true);
+      expect(crl.ours!.message).toBe(`X509_LOOKUP_load_file("${dir}/none.crl") failed`);
+      const stream = both('upstream-stream', `stream {\n proxy_ssl on;\n server {\n  listen 127.0.0.1:9465;\n  proxy_pass 127.0.0.1:465;\n  proxy_ssl_certificate ${dir}/none-client.pem;\n  proxy_ssl_certificate_key ${dir}/none-client.key;\n }\n}`);
+      expect(stream.nginx!.message.startsWith(stream.ours!.message)).toBe(true);
+      expect(stream.ours!.rule).toBe('missing-file');
+    });
+
     it('a server without a certificate sets up no TLS and loads nothing', () => {
       expect(both('http-plain', `http {\n ssl_dhparam ${dir}/none-dh.pem;\n server {\n  listen 127.0.0.1:9080;\n }\n}`)).toEqual({ nginx: null, ours: null });
     });

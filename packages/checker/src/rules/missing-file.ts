@@ -6,6 +6,7 @@ import type { Entry } from '../walk.js';
 import { mergeOrder } from '../http-phases.js';
 import { tlsServers } from '../http-servers.js';
 import { postParseOrder, serverEntry } from './server-checks-util.js';
+import { upstreamTlsConfs, type UpstreamTlsConf } from '../upstream-tls-confs.js';
 
 type Family = 'mail' | 'http' | 'stream';
 
@@ -81,7 +82,12 @@ or 80 bytes (\`openssl rand 32\` makes one nginx refuses). Relative paths are ta
 directory of the main configuration file, as nginx's conf prefix. Only existence (and the ticket
 keys' size) is checked: nginx reads these files as root, so a file the linting user cannot read
 is not a problem. \`data:\` certificates, \`engine:\` keys and, in http and stream, certificates named
-with variables (loaded per connection) are not checked.`,
+with variables (loaded per connection) are not checked.
+
+Where nginx talks TLS to an upstream (\`proxy_pass https://\`, \`grpcs://\`, \`suwsgi://\`, or with
+variables; stream \`proxy_ssl on\`) it loads the client certificate and key set there
+(\`proxy_ssl_certificate\`, \`proxy_ssl_certificate_key\`, and the grpc and uwsgi ones) and, with
+\`proxy_ssl_verify on\`, \`proxy_ssl_trusted_certificate\` and \`proxy_ssl_crl\`: those are checked too.`,
   },
   // Read while parsing, by the same function, for the server side and for TLS to upstreams.
   names: ['ssl_password_file', 'proxy_ssl_password_file', 'grpc_ssl_password_file', 'uwsgi_ssl_password_file'],
@@ -113,8 +119,38 @@ with variables (loaded per connection) are not checked.`,
       const blockEnd = s.block.directive.block?.close?.start.line;
       checkServer(ctx, reported, family, verifies, pick, blockEnd, (step) => mergeOrder(s.block, 'ssl', s.server.seq, step));
     }
+    for (const conf of upstreamTlsConfs(ctx)) checkUpstream(ctx, reported, conf);
   },
 });
+
+/**
+ * The files TLS to an upstream loads (ngx_http_proxy_set_ssl and its twins): the client
+ * certificate and key when both are set and named without variables, and, with *_ssl_verify on,
+ * the trusted certificates and the CRL. (A certificate without its key, or verify without
+ * trusted certificates, is upstream-tls's: nginx stops there first.)
+ */
+function checkUpstream(ctx: RuleContext, reported: Set<Entry>, { prefix, pick, order }: UpstreamTlsConf): void {
+  const check = (entry: Entry | undefined, message: (file: string) => string, step: number): boolean => {
+    if (!entry || entry.directive.argCount !== 1 || reported.has(entry)) return true;
+    const value = entry.directive.argValue(0);
+    if (value === '' || value.startsWith('data:') || value.startsWith('engine:')) return true;
+    const full = fullName(ctx, value);
+    if (fileSize(full) !== null) return true;
+    reported.add(entry);
+    ctx.report({ entry, message: message(full), hint: HINT, order: order(step) });
+    return false;
+  };
+  const cert = pick(`${prefix}_ssl_certificate`);
+  const key = pick(`${prefix}_ssl_certificate_key`);
+  if (cert && key && !hasVariables([cert], [key])) {
+    if (!check(cert, (f) => `cannot load certificate "${f}": BIO_new_file() failed`, 0.91)) return;
+    if (!check(key, (f) => `cannot load certificate key "${f}": BIO_new_file() failed`, 0.92)) return;
+  } else if (cert && !key) return;
+  const verify = pick(`${prefix}_ssl_verify`);
+  if (!verify || verify.directive.argCount !== 1 || verify.directive.argValue(0).toLowerCase() !== 'on') return;
+  if (!check(pick(`${prefix}_ssl_trusted_certificate`), (f) => `SSL_CTX_load_verify_locations("${f}") failed`, 0.93)) return;
+  check(pick(`${prefix}_ssl_crl`), (f) => `X509_LOOKUP_load_file("${f}") failed`, 0.94);
+}
 
 /**
  * The files one server makes nginx load, checked in nginx's order; a statement several servers
