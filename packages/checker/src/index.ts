@@ -13,3 +13,4 @@ export { definedVariables } from './variables/references.js';
 export { stopwatch, type Stopwatch } from './timings.js';
 export { lookUpHost, type HostAnswer } from './net/dns.js';
 export { bindsHere, type SocketAnswer, type SocketFailure } from './net/bind.js';
+export { strerror } from './net/errno.js';

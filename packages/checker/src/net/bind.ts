@@ -13,6 +13,7 @@ import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ListenAddress } from '../model.js';
+import { strerror } from './errno.js';
 
 /** Why a socket cannot be opened, as nginx says it: the call that failed and `errno: strerror`. */
 export interface SocketFailure {
@@ -23,23 +24,8 @@ export interface SocketFailure {
 /** null when the socket can be bound here (or is in use, which `nginx -t` ignores). */
 export type SocketAnswer = SocketFailure | null;
 
-/** glibc's strerror for what socket() and bind() give on Linux (libuv words them otherwise). */
-const STRERROR: Record<string, [number, string]> = {
-  EPERM: [1, 'Operation not permitted'],
-  ENOENT: [2, 'No such file or directory'],
-  EACCES: [13, 'Permission denied'],
-  ENOTDIR: [20, 'Not a directory'],
-  EINVAL: [22, 'Invalid argument'],
-  EROFS: [30, 'Read-only file system'],
-  ENAMETOOLONG: [36, 'File name too long'],
-  ELOOP: [40, 'Too many levels of symbolic links'],
-  EAFNOSUPPORT: [97, 'Address family not supported by protocol'],
-  EADDRNOTAVAIL: [99, 'Cannot assign requested address'],
-};
-
 function failure(call: SocketFailure['call'], err: NodeJS.ErrnoException): SocketFailure {
-  const known = err.code ? STRERROR[err.code] : undefined;
-  return { call, error: known ? `${known[0]}: ${known[1]}` : `${-(err.errno ?? 0)}: ${err.code ?? err.message}` };
+  return { call, error: err.code ? strerror(err.code) : `${-(err.errno ?? 0)}: ${err.message}` };
 }
 
 /**
@@ -76,7 +62,7 @@ export async function bindsHere(address: ListenAddress): Promise<SocketAnswer> {
 function unixSocketDirectory(file: string): SocketAnswer {
   const dir = path.dirname(path.resolve(file));
   try {
-    if (!fs.statSync(dir).isDirectory()) return { call: 'bind', error: `${STRERROR.ENOTDIR![0]}: ${STRERROR.ENOTDIR![1]}` };
+    if (!fs.statSync(dir).isDirectory()) return { call: 'bind', error: strerror('ENOTDIR') };
     fs.accessSync(dir, fs.constants.W_OK | fs.constants.X_OK);
     return null;
   } catch (err) {
