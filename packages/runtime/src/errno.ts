@@ -5,7 +5,6 @@
  */
 import { strerror } from '@mailconf/checker';
 
-
 /** ` (111: Connection refused)` for an error code; unknown codes keep their name. */
 export function errnoText(code: string | undefined): string {
   return code ? ` (${strerror(code)})` : '';
