@@ -10,6 +10,7 @@ import type { Directive } from '@mailconf/syntax';
 import { cstr, parseAddress } from './mail/listen.js';
 import type { ListenAddress, SocketModel } from './model.js';
 import { resolvedListen } from './net/dns.js';
+import { withHttpPort } from './net/block-listen.js';
 import type { RuleContext } from './rule.js';
 import type { Entry } from './walk.js';
 
@@ -73,8 +74,8 @@ function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
       }
       for (const a of resolvedListen(ctx.options.resolveHost, parsed, written)) {
         // http's default port is 80; a stream listen without one is refused.
-        const address = a.family === 'unix' || a.port ? a : http ? { ...a, port: 80, text: a.family === 'ipv6' ? `[${a.host}]:80` : `${a.host}:80` } : null;
-        if (!address) continue;
+        const address = http ? withHttpPort(a) : a;
+        if (address.family !== 'unix' && !address.port) continue;
         const key = `${address.family} ${address.host} ${address.port}`;
         const known = seen.get(key);
         if (known) known.bind ||= bind;

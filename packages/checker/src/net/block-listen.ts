@@ -10,6 +10,7 @@
 import { atLeast } from '../version.js';
 import { atoi, size } from '../values.js';
 import { cstr, int32, parseAddress, parseSoKeepalive, type KeepaliveTunables } from '../mail/listen.js';
+import type { ListenAddress } from '../model.js';
 
 export interface BlockListenError {
   message: string;
@@ -45,7 +46,15 @@ const STREAM_WORDS: [string, string][] = [
 /** What a stream `udp` listen may not have (ngx_stream_core_listen, after the parameters). */
 const NOT_WITH_UDP = ['backlog', 'ssl', 'so_keepalive', 'proxy_protocol', 'fastopen'];
 
-export function readBlockListen(args: readonly string[], family: 'http' | 'stream', version: string): BlockListenError | null {
+/** The words of a statement, as the checker reads them (a Directive). */
+interface Words {
+  argCount: number;
+  argValue(i: number): string;
+}
+
+export function readBlockListen(d: Words, family: 'http' | 'stream', version: string): BlockListenError | null {
+  const args: string[] = [];
+  for (let i = 0; i < d.argCount; i++) args.push(d.argValue(i));
   const address = cstr(args[0]!);
   const parsed = parseAddress(address);
   if ('error' in parsed) return { message: `${parsed.error} in "${address}" of the "listen" directive`, arg: 0 };
@@ -91,4 +100,10 @@ export function readBlockListen(args: readonly string[], family: 'http' | 'strea
     if (clash) return { message: `"listen" directive "${clash}" parameter is incompatible with "udp"`, arg: args.findIndex((a, k) => k > 0 && cstr(a).split('=')[0] === clash) };
   }
   return null;
+}
+
+/** An http listen's address with its port: 80 when none is written (ngx_http_core_listen's default_port). */
+export function withHttpPort(a: ListenAddress): ListenAddress {
+  if (a.family === 'unix' || a.port) return a;
+  return { ...a, port: 80, text: a.family === 'ipv6' ? `[${a.host}]:80` : `${a.host}:80` };
 }

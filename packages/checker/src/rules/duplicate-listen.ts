@@ -41,10 +41,10 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
     if (entry.context !== 'mail:server' && !stream) return;
     const read = stream ? readStreamListen(entry.directive, ctx.version) : parseListen(entry.directive.args, ctx.version);
     if (!read.ok) return;
-    const r = { value: read.value };
+    const listen = read.value;
     const seen = ctx.state(stream ? 'duplicate-listen:stream' : 'duplicate-listen', () => new Map<string, Entry>());
     // With --check-dns a name stands for the addresses it resolves to here.
-    const addresses = resolvedListen(ctx.options.resolveHost, r.value, cstr(entry.directive.argValue(0)));
+    const addresses = resolvedListen(ctx.options.resolveHost, listen, cstr(entry.directive.argValue(0)));
     const type = stream && 'udp' in read && read.udp ? 'udp ' : '';
     for (const a of addresses) {
       const key = `${type}${a.family} ${a.host} ${a.port}`;
@@ -60,7 +60,7 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
         ctx.report({
           entry,
           message: `duplicate "${a.text}" address and port pair`,
-          hint: `"${r.value.hostName}" resolves to ${a.host} more than once on this machine; nginx 1.23.3 and later ignore the repeat`,
+          hint: `"${listen.hostName}" resolves to ${a.host} more than once on this machine; nginx 1.23.3 and later ignore the repeat`,
         });
         return;
       }
@@ -68,7 +68,7 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
       const file = ctx.set.files.get(entry.file);
       // Which name, if either, made the pair: said, since the text of neither listen shows it.
       const firstAddress = parseAddress(cstr(first.directive.argValue(0)));
-      const name = addresses !== r.value.addresses ? r.value.hostName : ctx.options.resolveHost && !('error' in firstAddress) ? firstAddress.hostName : null;
+      const name = addresses !== listen.addresses ? listen.hostName : ctx.options.resolveHost && !('error' in firstAddress) ? firstAddress.hostName : null;
       const named = name ? `"${name}" resolves to ${a.host} on this machine, ` : '';
       ctx.report({
         entry,
@@ -83,10 +83,10 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
 
 /** A stream listen nginx accepts (listen-parameters reports the others): its addresses, and whether it is udp. */
 function readStreamListen(d: Entry['directive'], version: string): { ok: true; value: { addresses: ListenAddress[]; hostName: string | null }; udp: boolean } | { ok: false } {
-  const args: string[] = [];
-  for (let i = 0; i < d.argCount; i++) args.push(d.argValue(i));
-  if (readBlockListen(args, 'stream', version)) return { ok: false };
-  const parsed = parseAddress(cstr(args[0]!));
+  if (readBlockListen(d, 'stream', version)) return { ok: false };
+  const parsed = parseAddress(cstr(d.argValue(0)));
   if ('error' in parsed) return { ok: false };
-  return { ok: true, value: parsed, udp: args.slice(1).some((a) => cstr(a) === 'udp') };
+  let udp = false;
+  for (let i = 1; i < d.argCount; i++) udp ||= cstr(d.argValue(i)) === 'udp';
+  return { ok: true, value: parsed, udp };
 }

@@ -3,7 +3,7 @@ import { HTTP_PHASE } from '../http-phases.js';
 import { cstr, parseAddress } from '../mail/listen.js';
 import { DNS_HINT, hostNotFound, resolvedListen, writtenHost } from '../net/dns.js';
 import { atLeast } from '../version.js';
-import { readBlockListen } from '../net/block-listen.js';
+import { readBlockListen, withHttpPort } from '../net/block-listen.js';
 import type { ListenAddress } from '../model.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -35,9 +35,7 @@ function readListen(ctx: RuleContext, d: Entry['directive']): { addresses: Liste
   const parsed = parseAddress(written);
   if ('error' in parsed) return null;
   // A listen nginx refuses never reaches the address bookkeeping (listen-parameters reports it).
-  const words: string[] = [];
-  for (let i = 0; i < d.argCount; i++) words.push(d.argValue(i));
-  if (readBlockListen(words, 'http', ctx.version)) return null;
+  if (readBlockListen(d, 'http', ctx.version)) return null;
   // a port range is a listen of 1.27.x and later for mail only; leave such text alone
   if (parsed.addresses.length > 1 && parsed.hostName === null) return null;
   let options = false;
@@ -54,7 +52,7 @@ function readListen(ctx: RuleContext, d: Entry['directive']): { addresses: Liste
   // drops an address the name gives twice (up to 1.23.2 it is "a duplicate listen").
   let resolved = resolvedListen(ctx.options.resolveHost, parsed, written);
   if (resolved !== parsed.addresses && atLeast(ctx.version, '1.23.3')) resolved = resolved.filter((a, i) => resolved.findIndex((b) => b.text === a.text) === i);
-  const addresses = resolved.map((a) => (a.family === 'unix' || a.port ? a : { ...a, port: 80, text: a.family === 'ipv6' ? `[${a.host}]:80` : `${a.host}:80` }));
+  const addresses = resolved.map(withHttpPort);
   return { addresses, options, defaultServer, ssl, resolvedName: resolved !== parsed.addresses ? parsed.hostName : null };
 }
 

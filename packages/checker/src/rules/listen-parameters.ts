@@ -23,9 +23,7 @@ A stream \`udp\` listen cannot have \`backlog\`, \`ssl\`, \`so_keepalive\`, \`pr
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'listen' || !d.argCount || (entry.context !== 'http:server' && entry.context !== 'stream:server')) return;
-    const args: string[] = [];
-    for (let i = 0; i < d.argCount; i++) args.push(d.argValue(i));
-    const error = readBlockListen(args, entry.context === 'http:server' ? 'http' : 'stream', ctx.version);
+    const error = readBlockListen(d, entry.context === 'http:server' ? 'http' : 'stream', ctx.version);
     if (error) ctx.report({ entry, message: error.message, range: d.args[error.arg]!.range, line: d.line });
   },
 });
