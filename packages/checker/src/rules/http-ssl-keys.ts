@@ -38,10 +38,10 @@ resolves it when it starts.`,
       const ssl = compareVersions(ctx.version, '1.25.1') < 0 ? pick('ssl').at(-1) : undefined;
       const enabled = ssl !== undefined && ssl.directive.argCount === 1 && ssl.directive.argValue(0).toLowerCase() === 'on';
       const order = mergeOrder(http, 'ssl', server.seq);
-      const report = (entry: Entry, message: string, line?: number, at = order) => {
+      const report = (entry: Entry, message: string, line?: number, at = order, hint?: string) => {
         if (reported.has(entry)) return;
         reported.add(entry);
-        ctx.report({ entry, message, order: at, ...(line === undefined ? {} : { line }) });
+        ctx.report({ entry, message, order: at, ...(line === undefined ? {} : { line }), ...(hint ? { hint } : {}) });
       };
       const last = certs.at(-1);
       const rejectHandshake = pick('ssl_reject_handshake').some((r) => r.directive.argValue(0) === 'on');
@@ -85,11 +85,7 @@ resolves it when it starts.`,
       }
       const responder = pick('ssl_ocsp_responder').at(-1);
       const problem = responder?.directive.argCount === 1 ? ocspResponderProblem(ctx, responder.directive.argValue(0)) : null;
-      if (responder && problem) {
-        if (reported.has(responder)) continue;
-        reported.add(responder);
-        ctx.report({ entry: responder, message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}), order: at });
-      }
+      if (responder && problem) report(responder, problem.message, undefined, at, problem.hint);
     }
   },
 });
