@@ -4,7 +4,11 @@
  * grpcs:// or uwsgi_pass suwsgi:// — or any of them with variables, the scheme being known only
  * per request — merged with what it inherits (ngx_http_proxy_set_ssl and its grpc and uwsgi
  * twins); in stream, each server with `proxy_ssl on`, its own or stream's (ngx_stream_proxy_set_ssl).
- * Shared by upstream-tls (the settings) and missing-file (the files).
+ * Shared by upstream-tls (the settings), missing-file (the files), ssl-ciphers and ssl-conf-command.
+ *
+ * What each sets up, in order (`order(step)`): the cipher string (0.85), the client certificate
+ * and its key (0.9–0.92), the trusted certificates and CRL when verifying (0.925–0.94), the
+ * commands (0.97).
  */
 import { blockServers } from './http-servers.js';
 import { mergeOrder, type MergeModule } from './http-phases.js';
@@ -16,6 +20,8 @@ export interface UpstreamTlsConf {
   prefix: string;
   /** The statement in effect for a name: the block's own last one, else the nearest enclosing block's. */
   pick(name: string): Entry | undefined;
+  /** For a list (`*_ssl_conf_command`): the block's own statements of that name, else the nearest enclosing block's. */
+  pickAll(name: string): Entry[];
   /** The statement that asks for TLS (the pass, or `proxy_ssl on`). */
   via: Entry;
   /** Where nginx sets it up: the module's merge of this block; `step` orders what it does there. */
@@ -33,12 +39,12 @@ const MERGED = new Set(['server', 'location', 'if', 'limit_except']);
 
 export function* upstreamTlsConfs(ctx: RuleContext): Generator<UpstreamTlsConf> {
   const own = (block: Entry, name: string) => block.children.filter((c) => c.directive.name === name && !ctx.invalid.has(c));
-  const picker = (path: Entry[]) => (name: string) => {
+  const pickerAll = (path: Entry[]) => (name: string) => {
     for (let i = path.length - 1; i >= 0; i--) {
-      const found = own(path[i]!, name).at(-1);
-      if (found) return found;
+      const found = own(path[i]!, name);
+      if (found.length) return found;
     }
-    return undefined;
+    return [];
   };
   for (const http of ctx.walk.roots) {
     if (http.directive.name !== 'http' || ctx.invalid.has(http) || !http.directive.block) continue;
@@ -49,7 +55,8 @@ export function* upstreamTlsConfs(ctx: RuleContext): Generator<UpstreamTlsConf> 
         if (block.directive.name === 'location' || block.directive.name === 'if') {
           const pass = own(block, m.pass).at(-1);
           if (pass && pass.directive.argCount === 1 && passesToTls(pass.directive.argValue(0), m.scheme)) {
-            found.push({ prefix: m.prefix, pick: picker(path), via: pass, order: (step) => mergeOrder(http, m.module, block.seq, step) });
+            const pickAll = pickerAll(path);
+            found.push({ prefix: m.prefix, pick: (name) => pickAll(name).at(-1), pickAll, via: pass, order: (step) => mergeOrder(http, m.module, block.seq, step) });
           }
         }
         for (const c of block.children) if (MERGED.has(c.directive.name) && c.directive.block && !ctx.invalid.has(c)) visit(c, path);
@@ -60,11 +67,17 @@ export function* upstreamTlsConfs(ctx: RuleContext): Generator<UpstreamTlsConf> 
   }
   for (const { block, server } of blockServers(ctx, 'stream')) {
     if (ctx.invalid.has(server)) continue;
-    const pick = picker([block, server]);
+    const pickAll = pickerAll([block, server]);
+    const pick = (name: string) => pickAll(name).at(-1);
     const enable = pick('proxy_ssl');
     if (!enable || enable.directive.argCount !== 1 || enable.directive.argValue(0).toLowerCase() !== 'on') continue;
-    yield { prefix: 'proxy', pick, via: enable, order: (step) => mergeOrder(block, 'proxy', server.seq, step) };
+    yield { prefix: 'proxy', pick, pickAll, via: enable, order: (step) => mergeOrder(block, 'proxy', server.seq, step) };
   }
+}
+
+/** Where a report about an upstream's TLS settings says that TLS is set up. */
+export function upstreamTlsHint(conf: UpstreamTlsConf): string {
+  return `TLS to the upstream is set up for the ${conf.via.directive.name} on line ${conf.via.directive.line}`;
 }
 
 function passesToTls(url: string, scheme: string): boolean {

@@ -250,6 +250,8 @@ const proxyPass = pick(
   // TLS to the upstream: read where a location passes to https:// (or with variables), with what it inherits
   'proxy_ssl_verify on;', 'proxy_ssl_verify off;', 'proxy_ssl_trusted_certificate /etc/ssl/ca.pem;', 'proxy_ssl_certificate /etc/ssl/c.pem;', 'proxy_ssl_certificate_key /etc/ssl/c.key;',
   'grpc_pass grpcs://127.0.0.1:50051;', 'grpc_ssl_verify on;',
+  // ... and its cipher string and commands (ssl-ciphers, ssl-conf-command)
+  'proxy_ssl_ciphers HIGH:!aNULL;', 'proxy_ssl_ciphers high;', 'grpc_ssl_ciphers ECDHE:!ECDHE;', 'proxy_ssl_conf_command Options -SessionTicket;', 'proxy_ssl_conf_command Foo bar;',
 );
 const locationBlock: fc.Arbitrary<string> = fc.tuple(locationHead, fc.array(fc.oneof(locationHead.map((n) => `location ${n} { return 204; }`), proxyPass), { maxLength: 2 })).map(
   ([head, inner]) => `location ${head} { ${inner.join(' ')} }`,

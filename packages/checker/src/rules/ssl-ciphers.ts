@@ -1,6 +1,9 @@
-import { defineRule } from '../rule.js';
+import { cstr } from '../mail/listen.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { cipherListProblem } from '../tls/cipher-list.js';
 import { checkTlsValue } from '../tls/server-values.js';
+import { upstreamTlsConfs, upstreamTlsHint } from '../upstream-tls-confs.js';
+import type { Entry } from '../walk.js';
 
 /**
  * ssl_ciphers in mail and http: nginx hands the string to OpenSSL (SSL_CTX_set_cipher_list)
@@ -16,8 +19,10 @@ export default defineRule({
     nginxChecks: ['D10'],
     docs: `nginx passes \`ssl_ciphers\` to OpenSSL when it sets up a server's TLS (in mail, every server that
 speaks TLS; in http, every server with a certificate; in stream, up to 1.25.4 every server with a
-\`listen ... ssl\`, from 1.25.5 every server with a certificate), and \`nginx -t\` fails with no line when
-OpenSSL refuses it:
+\`listen ... ssl\`, from 1.25.5 every server with a certificate), and \`proxy_ssl_ciphers\` (\`grpc_ssl_ciphers\`,
+\`uwsgi_ssl_ciphers\`) where it sets up TLS to an upstream (a location passing to \`https://\`, \`grpcs://\`,
+\`suwsgi://\` or a URL with variables; a stream server with \`proxy_ssl on\`). \`nginx -t\` fails with no
+line when OpenSSL refuses it:
 - \`no cipher match\`: nothing in the string selects a TLS 1.2 suite. OpenSSL skips names it does
   not know without a word, so a string made only of them fails: a misspelling, a name in lower
   case (\`high\`; names and aliases are exact), a TLS 1.3 suite (\`TLS_AES_128_GCM_SHA256\` belongs
@@ -35,14 +40,33 @@ Fedora's, RHEL's and openSUSE's \`PROFILE=SYSTEM\` are left to nginx.`,
   config(ctx) {
     checkTlsValue(ctx, {
       directive: 'ssl_ciphers',
-      problem(value) {
-        const p = cipherListProblem(value);
-        return p && { message: `SSL_CTX_set_cipher_list("${value}") failed (SSL: ${p.errors})`, ...(p.hint ? { hint: p.hint } : {}) };
-      },
+      problem: cipherProblem,
       // After the certificate checks, before the certificates are loaded (mail) or the client
       // verification and the commands (http).
       mailStep: 0.5,
       httpStep: 0.5,
     });
+    checkUpstreams(ctx);
   },
 });
+
+function cipherProblem(value: string): { message: string; hint?: string } | null {
+  const p = cipherListProblem(value);
+  return p && { message: `SSL_CTX_set_cipher_list("${value}") failed (SSL: ${p.errors})`, ...(p.hint ? { hint: p.hint } : {}) };
+}
+
+/**
+ * proxy_ssl_ciphers, grpc_ssl_ciphers, uwsgi_ssl_ciphers (and stream's proxy_ssl_ciphers): set
+ * first where TLS to an upstream is set up. A statement several locations inherit is reported once.
+ */
+function checkUpstreams(ctx: RuleContext): void {
+  const reported = new Set<Entry>();
+  for (const conf of upstreamTlsConfs(ctx)) {
+    const c = conf.pick(`${conf.prefix}_ssl_ciphers`);
+    if (!c || c.directive.argCount !== 1 || reported.has(c)) continue;
+    const problem = cipherProblem(cstr(c.directive.argValue(0)));
+    if (!problem) continue;
+    reported.add(c);
+    ctx.report({ entry: c, message: problem.message, hint: problem.hint ?? upstreamTlsHint(conf), order: conf.order(0.85) });
+  }
+}

@@ -5,6 +5,7 @@ import { defineRule } from '../rule.js';
 import type { ServerModel } from '../model.js';
 import type { RuleContext } from '../rule.js';
 import { sslConfCommandError } from '../tls/ssl-conf-command.js';
+import { upstreamTlsConfs, upstreamTlsHint } from '../upstream-tls-confs.js';
 import type { Entry } from '../walk.js';
 import { postParseOrder, serverEntry, statementRange } from './server-checks-util.js';
 
@@ -23,8 +24,10 @@ export default defineRule({
 a server's TLS, with the commands of the server or, when it has none, of \`mail {}\` or \`http {}\`: in
 mail, every server that speaks TLS (\`listen ... ssl\`, \`starttls\`); in http, every server with a
 certificate (its own or http's), \`ssl_reject_handshake on\` or (up to 1.25.0) \`ssl on\`; in stream, up to
-1.25.4 every server with a \`listen ... ssl\`, from 1.25.5 every server with a certificate. OpenSSL
-refuses, and \`nginx -t\` fails with no line:
+1.25.4 every server with a \`listen ... ssl\`, from 1.25.5 every server with a certificate. Likewise
+\`proxy_ssl_conf_command\` (\`grpc_\`, \`uwsgi_\`) where nginx sets up TLS to an upstream: a location passing
+to \`https://\`, \`grpcs://\`, \`suwsgi://\` or a URL with variables, a stream server with \`proxy_ssl on\`.
+OpenSSL refuses, and \`nginx -t\` fails with no line:
 - a command it does not know (names are OpenSSL's file names, in any case: \`Ciphersuites\`,
   \`MinProtocol\`, \`Options\`, \`Groups\`, ...);
 - \`MinProtocol\`/\`MaxProtocol\` other than \`None\`, \`SSLv3\`, \`TLSv1\`, \`TLSv1.1\`, \`TLSv1.2\`, \`TLSv1.3\`
@@ -58,8 +61,27 @@ The message is OpenSSL 3.0's. Group names and files are left to nginx: they depe
       }
     }
     checkHttpServers(ctx);
+    checkUpstreams(ctx);
   },
 });
+
+/**
+ * proxy_ssl_conf_command (grpc_, uwsgi_, and stream's proxy_): applied last where TLS to an
+ * upstream is set up, the location's own list or the one it inherits.
+ */
+function checkUpstreams(ctx: RuleContext): void {
+  const reported = new Set<Entry>();
+  for (const conf of upstreamTlsConfs(ctx)) {
+    for (const c of conf.pickAll(`${conf.prefix}_ssl_conf_command`)) {
+      if (c.directive.argCount !== 2) continue;
+      const message = sslConfCommandError(cstr(c.directive.argValue(0)), cstr(c.directive.argValue(1)));
+      if (!message) continue;
+      if (!reported.has(c)) ctx.report({ entry: c, message, hint: upstreamTlsHint(conf), order: conf.order(0.97) });
+      reported.add(c);
+      break;
+    }
+  }
+}
 
 /** ngx_http_ssl_merge_srv_conf: the commands run last, for each server whose TLS it sets up. */
 function checkHttpServers(ctx: RuleContext): void {

@@ -1,6 +1,6 @@
 import { cstr } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
-import { upstreamTlsConfs, type UpstreamTlsConf } from '../upstream-tls-confs.js';
+import { upstreamTlsConfs, upstreamTlsHint, type UpstreamTlsConf } from '../upstream-tls-confs.js';
 import type { Entry } from '../walk.js';
 
 /** When TLS to an upstream is set up: a client certificate needs its key, verification needs CAs. */
@@ -29,19 +29,21 @@ gives these messages no line; they are reported at the statement in effect.`,
   },
 });
 
-function checkTls({ prefix, pick, via, order }: UpstreamTlsConf, reported: Set<Entry>, ctx: RuleContext): void {
-  const report = (entry: Entry, message: string) => {
+function checkTls(conf: UpstreamTlsConf, reported: Set<Entry>, ctx: RuleContext): void {
+  const { prefix, pick, order } = conf;
+  // Steps: upstream-tls-confs.ts (the key before the certificate files load, verification after).
+  const report = (entry: Entry, message: string, step: number) => {
     if (reported.has(entry)) return;
     reported.add(entry);
-    ctx.report({ entry, message, order: order(0.9), hint: `TLS to the upstream is set up for the ${via.directive.name} on line ${via.directive.line}` });
+    ctx.report({ entry, message, order: order(step), hint: upstreamTlsHint(conf) });
   };
   const cert = pick(`${prefix}_ssl_certificate`);
   if (cert && cert.directive.argCount === 1 && !pick(`${prefix}_ssl_certificate_key`)) {
-    report(cert, `no "${prefix}_ssl_certificate_key" is defined for certificate "${cstr(cert.directive.argValue(0))}"`);
+    report(cert, `no "${prefix}_ssl_certificate_key" is defined for certificate "${cstr(cert.directive.argValue(0))}"`, 0.9);
     return;
   }
   const verify = pick(`${prefix}_ssl_verify`);
   if (!verify || verify.directive.argCount !== 1 || verify.directive.argValue(0).toLowerCase() !== 'on') return;
   const trusted = pick(`${prefix}_ssl_trusted_certificate`);
-  if (!trusted || trusted.directive.argCount !== 1 || trusted.directive.argValue(0) === '') report(verify, `no ${prefix}_ssl_trusted_certificate for ${prefix}_ssl_verify`);
+  if (!trusted || trusted.directive.argCount !== 1 || trusted.directive.argValue(0) === '') report(verify, `no ${prefix}_ssl_trusted_certificate for ${prefix}_ssl_verify`, 0.925);
 }
