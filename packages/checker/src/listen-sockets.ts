@@ -4,7 +4,8 @@
  * sockets when it is read to its end); in a block, port by port in the order each port (with
  * its address family) was first listened on; on a port, the addresses with `bind` or a socket
  * option first, the others, and the wildcard last, which takes in every address of its port
- * that has neither (ngx_mail/http/stream_optimize_servers).
+ * that has neither (ngx_mail/http/stream_optimize_servers). An http server without listen has
+ * `*:80` (`*:8000` when not root).
  */
 import type { Directive } from '@mailconf/syntax';
 import { cstr, parseAddress } from './mail/listen.js';
@@ -28,6 +29,8 @@ const BIND_PREFIXES = ['setfib=', 'fastopen=', 'backlog=', 'rcvbuf=', 'sndbuf=',
 interface Candidate extends PlannedSocket {
   bind: boolean;
   wildcard: boolean;
+  /** The `*:80` (`*:8000`) of http servers without listen: it takes in its port's addresses; never tried, as a wildcard on that port always opens. */
+  implicit?: boolean;
 }
 
 /** Every socket nginx opens for the configuration, in order. */
@@ -58,8 +61,10 @@ function mailSockets(sockets: readonly SocketModel[]): PlannedSocket[] {
 function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
   const http = block.directive.name === 'http';
   const seen = new Map<string, Candidate>();
+  const withoutListen: Entry[] = [];
   for (const server of block.children) {
     if (server.directive.name !== 'server' || !server.directive.block || ctx.invalid.has(server)) continue;
+    if (http && !server.children.some((e) => e.directive.name === 'listen')) withoutListen.push(server);
     for (const e of server.children) {
       const d = e.directive;
       if (d.name !== 'listen' || !d.argCount || ctx.invalid.has(e)) continue;
@@ -83,6 +88,14 @@ function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
       }
     }
   }
+  // Given when the servers are merged, after every listen is read (ngx_http_core_merge_srv_conf).
+  const first = withoutListen[0];
+  if (first) {
+    const port = ctx.options.asRoot === false ? 8000 : 80;
+    const key = `ipv4 0.0.0.0 ${port}`;
+    const address: ListenAddress = { family: 'ipv4', host: '0.0.0.0', port, text: `0.0.0.0:${port}` };
+    if (!seen.has(key)) seen.set(key, { address, directive: first.directive, file: first.file, bind: false, wildcard: true, implicit: true });
+  }
   return [...seen.values()];
 }
 
@@ -101,7 +114,7 @@ function inOrder(list: Candidate[]): PlannedSocket[] {
     const wildcard = port.some((c) => c.wildcard);
     // Array.prototype.sort is stable: listen order stays within a rank, as ngx_sort keeps it.
     for (const c of port.sort((a, b) => rank(a) - rank(b))) {
-      if (wildcard && !c.wildcard && !c.bind) continue;
+      if ((wildcard && !c.wildcard && !c.bind) || c.implicit) continue;
       out.push({ address: c.address, directive: c.directive, file: c.file });
     }
   }

@@ -113,6 +113,12 @@ export interface CheckOptions {
    */
   bindSocket?: (address: ListenAddress) => SocketAnswer | undefined;
   /**
+   * Whether `nginx -t` runs as root on this machine (default: it does, as nginx starts). An http
+   * server without `listen` listens on `*:80` as root and on `*:8000` otherwise; with
+   * bindSocket, that wildcard decides which addresses of its port get a socket of their own.
+   */
+  asRoot?: boolean;
+  /**
    * When given, the milliseconds each phase of the check took are added to it (walk,
    * statements, model, whole-configuration, sort): `MAILCONF_TIMING=1 mailconf lint` prints them.
    */

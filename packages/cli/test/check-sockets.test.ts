@@ -100,6 +100,24 @@ describe.skipIf(!canRun)('listen sockets that cannot be opened: mailconf lint --
     expect(both('passing', body)).toMatchObject({ nginx: null, ours: null });
   });
 
+  // An http server without listen has *:80 as root, *:8000 otherwise: a wildcard that takes in its port's addresses.
+  it('an http server without listen: its wildcard takes in the addresses of port 80', () => {
+    const body = 'http {\n server {\n  server_name a;\n }\n server {\n  listen 192.0.2.1:80;\n }\n}';
+    expect(both('without-listen', body)).toMatchObject({ nginx: null, ours: null });
+    const bound = both('without-listen-bind', body.replace('192.0.2.1:80;', '192.0.2.1:80 bind;'));
+    expect(bound.nginx?.message).toBe('bind() to 192.0.2.1:80 failed (99: Cannot assign requested address)');
+    expect(bound.ours).toEqual(bound.nginx);
+  });
+
+  it.skipIf(!asNobody)('an http server without listen, for a user without the privilege: *:8000', () => {
+    // The access log nginx opens by default is root's.
+    const body = (port: number) => `http {\n access_log off;\n server {\n  server_name a;\n }\n server {\n  listen 192.0.2.1:${port};\n }\n}`;
+    expect(both('without-listen-nobody', body(8000), { nobody: true })).toMatchObject({ nginx: null, ours: null });
+    const other = both('without-listen-nobody-80', body(80), { nobody: true });
+    expect(other.nginx?.message).toBe('bind() to 192.0.2.1:80 failed (99: Cannot assign requested address)');
+    expect(other.ours).toEqual(other.nginx);
+  });
+
   it.skipIf(!asNobody)('a port below 1024 for a user without the privilege', () => {
     const r = both('privileged', mail('listen 127.0.0.1:9143;', 'listen 127.0.0.1:143;'), { nobody: true });
     expect(r.nginx).toEqual({ message: 'bind() to 127.0.0.1:143 failed (13: Permission denied)', line: null });

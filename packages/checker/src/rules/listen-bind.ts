@@ -28,8 +28,9 @@ Only sockets nginx opens are tried: an address on a port that also has a wildcar
 (\`listen 143\`) is served by the wildcard's socket unless it has \`bind\` (or a parameter that
 implies it), so \`listen 192.0.2.1:143\` beside \`listen 143\` passes even where the machine does not
 have 192.0.2.1. A host name is tried as the addresses it resolves to with \`--check-dns\`, and not
-at all without it. An http server without \`listen\` is not tried: nginx gives it \`*:80\` as root
-and \`*:8000\` otherwise, both wildcards that bind wherever the port is allowed.`,
+at all without it. An http server without \`listen\` gets \`*:80\` from nginx as root and \`*:8000\`
+otherwise (as the user mailconf runs as): a wildcard that opens wherever the port is allowed, and,
+like any wildcard, takes in the other addresses of its port.`,
   },
   config(ctx) {
     const bindSocket = ctx.options.bindSocket;

@@ -31,7 +31,11 @@ export class MachineAnswers {
       const sockets = new Map<string, ListenAddress>();
       const asking: CheckOptions = { ...options };
       if (this.ask.dns) asking.resolveHost = (host) => this.#host(host, hosts);
-      if (this.ask.sockets) asking.bindSocket = (address) => this.#socket(address, sockets);
+      if (this.ask.sockets) {
+        asking.bindSocket = (address) => this.#socket(address, sockets);
+        // nginx -t run here as this user: decides the port of http servers without listen.
+        asking.asRoot = process.getuid?.() === 0;
+      }
       const result = checkConfigSet(set, asking);
       if ((!hosts.size && !sockets.size) || round === ROUNDS) return result;
       await Promise.all([
