@@ -125,12 +125,13 @@ that address (and, up to 1.23.2, so is a name that resolves to one address twice
         if (!listens) withoutListen.push(server);
       }
     }
-    // nginx gives a server without listen *:80 (when it runs as root, as it does to bind port 80)
+    // nginx gives a server without listen *:80 when it runs as root (as it starts), *:8000 otherwise
+    const port = ctx.options.asRoot === false ? 8000 : 80;
     for (const server of withoutListen) {
-      const key = 'ipv4 0.0.0.0 80';
+      const key = `ipv4 0.0.0.0 ${port}`;
       const a = addresses.get(key);
       if (a) a.servers.push(server);
-      else addresses.set(key, { text: '0.0.0.0:80', servers: [server], options: false, defaultServer: false, ssl: false, default: server });
+      else addresses.set(key, { text: `0.0.0.0:${port}`, servers: [server], options: false, defaultServer: false, ssl: false, default: server });
     }
     conflictingNames(ctx, addresses);
     missingCertificates(ctx, addresses);

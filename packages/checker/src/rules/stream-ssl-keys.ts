@@ -2,7 +2,7 @@ import { compareVersions } from '@mailconf/schema';
 import { HTTP_PHASE, mergeOrder } from '../http-phases.js';
 import { blockServers, sslListen, streamSetsUpTls, type BlockServer } from '../http-servers.js';
 import { cstr, parseAddress } from '../mail/listen.js';
-import { defineRule } from '../rule.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
 
 const NO_CERTIFICATE = 'no "ssl_certificate" is defined for the "listen ... ssl" directive';
@@ -25,8 +25,9 @@ needs \`ssl_certificate\` and \`ssl_certificate_key\`, its own or inherited from
 the missing key with the same words (\`no "ssl_certificate_key" is defined for the "listen ... ssl"
 directive\`); from 1.25.5 the n-th key goes with the n-th certificate (\`no "ssl_certificate_key" is
 defined for certificate "..."\`), and \`ssl_reject_handshake on\` stands in for a certificate. From
-1.25.5, when several servers share a \`listen ... ssl\` address, the default server decides:
-mailconf then says nothing about the others.
+1.25.5 nginx checks this once every server is read, address by address: the default server of an
+address with a \`listen ... ssl\` (the one with \`default_server\`, or else the first to listen there)
+needs a certificate, or \`ssl_reject_handshake on\`, and then every server of the address needs one of them.
 
 Once TLS is set up, \`ssl_verify_client on\` or \`optional\` needs \`ssl_client_certificate\` (the CAs
 clients are checked against; from 1.27.2 \`ssl_trusted_certificate\` will do): \`no ssl_client_certificate
@@ -82,25 +83,56 @@ for ssl_verify_client\`.`,
         continue;
       }
       if (streamSetsUpTls(ctx, s)) verifyClient(s);
-      // The default server of its address: judged only when no other server listens there.
-      const listen = sslListen(s);
-      if (!listen || last || pick('ssl_reject_handshake').at(-1)?.directive.argValue(0) === 'on') continue;
-      const mine = addressKeys(listen);
-      const shared = !mine || servers.some((o) => o !== s && o.server.children.some((c) => c.directive.name === 'listen' && sharesAddress(mine, addressKeys(c))));
-      if (shared) continue;
-      ctx.report({ entry: server, message: NO_CERTIFICATE, order: [block.endSeq, HTTP_PHASE.postconfiguration, server.seq] });
     }
+    if (newer) missingCertificates(ctx, servers, reported);
   },
 });
 
-/** The sockets a listen names (`993`, `*:993` and `0.0.0.0:993` are one), or null when unreadable. */
-function addressKeys(listen: Entry): string[] | null {
-  if (!listen.directive.argCount) return null;
-  const parsed = parseAddress(cstr(listen.directive.argValue(0)));
-  return 'error' in parsed ? null : parsed.addresses.map((a) => `${a.family} ${a.host} ${a.port}`);
+interface StreamAddress {
+  ssl: boolean;
+  /** The server with `default_server` on this address, or else the first to listen on it. */
+  default: BlockServer;
+  servers: BlockServer[];
 }
 
-/** Whether two listens may share a socket (an unreadable one may). */
-function sharesAddress(a: string[], b: string[] | null): boolean {
-  return b === null || a.some((k) => b.includes(k));
+/**
+ * From 1.25.5 (ngx_stream_ssl_init, once every server is merged): the default server of each
+ * address with a `listen ... ssl` (on any of its listens) needs a certificate, unless it rejects
+ * handshakes; then every server of the address needs one or rejects too. Reported at the
+ * server nginx names; it stops at the first.
+ */
+function missingCertificates(ctx: RuleContext, servers: BlockServer[], reported: Set<Entry>): void {
+  const addresses = new Map<string, StreamAddress>();
+  for (const s of servers) {
+    if (ctx.invalid.has(s.server)) continue;
+    for (const e of s.server.children) {
+      const d = e.directive;
+      if (d.name !== 'listen' || !d.argCount || ctx.invalid.has(e)) continue;
+      const parsed = parseAddress(cstr(d.argValue(0)));
+      if ('error' in parsed) continue;
+      const words = d.args.slice(1).map((a) => a.value);
+      // udp sockets are others than tcp ones on the same port
+      const udp = words.includes('udp') ? ' udp' : '';
+      for (const a of parsed.addresses) {
+        const key = `${a.family} ${a.host} ${a.port}${udp}`;
+        const known = addresses.get(key);
+        if (!known) {
+          addresses.set(key, { ssl: words.includes('ssl'), default: s, servers: [s] });
+          continue;
+        }
+        known.ssl ||= words.includes('ssl');
+        if (!known.servers.includes(s)) known.servers.push(s);
+        if (words.includes('default_server')) known.default = s;
+      }
+    }
+  }
+  const certified = (s: BlockServer) => s.pick('ssl_certificate').length > 0;
+  const rejects = (s: BlockServer) => s.pick('ssl_reject_handshake').at(-1)?.directive.argValue(0).toLowerCase() === 'on';
+  for (const a of addresses.values()) {
+    if (!a.ssl || certified(a.default)) continue;
+    const missing = rejects(a.default) ? a.servers.find((s) => !certified(s) && !rejects(s)) : a.default;
+    if (!missing || reported.has(missing.server)) continue;
+    reported.add(missing.server);
+    ctx.report({ entry: missing.server, message: NO_CERTIFICATE, order: [missing.block.endSeq, HTTP_PHASE.postconfiguration, missing.server.seq] });
+  }
 }
