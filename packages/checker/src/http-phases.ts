@@ -11,6 +11,8 @@ export const HTTP_PHASE = { upstreams: -1, merge: 1, locations: 9, postconfigura
 /** The modules whose merges check or compile something, in the order the build merges them (its ngx_modules.c). */
 export const MERGE_MODULES = ['referer', 'ssl', 'proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
 export type MergeModule = (typeof MERGE_MODULES)[number];
+/** In stream the proxy module comes before the ssl module (auto/modules: proxy is one of stream's core modules). */
+const STREAM_MERGE_MODULES: readonly MergeModule[] = ['proxy', 'ssl'];
 
 /**
  * The order key of something a module's merge finds: by module, then by the block being merged
@@ -18,5 +20,6 @@ export type MergeModule = (typeof MERGE_MODULES)[number];
  * then by what the module's merge does first (`step`).
  */
 export function mergeOrder(top: Entry, module: MergeModule, blockSeq: number, step = 0): number[] {
-  return [top.endSeq, HTTP_PHASE.merge + MERGE_MODULES.indexOf(module) / 10, blockSeq, step];
+  const modules: readonly MergeModule[] = top.directive.name === 'stream' ? STREAM_MERGE_MODULES : MERGE_MODULES;
+  return [top.endSeq, HTTP_PHASE.merge + modules.indexOf(module) / 10, blockSeq, step];
 }

@@ -2,7 +2,7 @@
  * Where nginx sets TLS to an upstream up when it reads the configuration, with the settings in
  * effect there: in http, each location (or `if` in one) whose proxy_pass is https://, grpc_pass
  * grpcs:// or uwsgi_pass suwsgi:// — or any of them with variables, the scheme being known only
- * per request — merged with what it inherits (ngx_http_proxy_set_ssl and its grpc and uwsgi
+ * per request; also in an `if` or `limit_except` there — merged with what it inherits (ngx_http_proxy_set_ssl and its grpc and uwsgi
  * twins); in stream, each server with `proxy_ssl on`, its own or stream's (ngx_stream_proxy_set_ssl).
  * Shared by upstream-tls (the settings), missing-file (the files), ssl-ciphers and ssl-conf-command.
  *
@@ -52,7 +52,8 @@ export function* upstreamTlsConfs(ctx: RuleContext): Generator<UpstreamTlsConf> 
       const found: UpstreamTlsConf[] = [];
       const visit = (block: Entry, chain: Entry[]) => {
         const path = [...chain, block];
-        if (block.directive.name === 'location' || block.directive.name === 'if') {
+        // Where a *_pass may stand: a location, an `if` in one, a `limit_except`.
+        if (block.directive.name === 'location' || block.directive.name === 'if' || block.directive.name === 'limit_except') {
           const pass = own(block, m.pass).at(-1);
           if (pass && pass.directive.argCount === 1 && passesToTls(pass.directive.argValue(0), m.scheme)) {
             const pickAll = pickerAll(path);

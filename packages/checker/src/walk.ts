@@ -129,8 +129,11 @@ function bodyContext(entry: Entry, profile: Profile): ContextId | null {
     if (meant?.block && meant.body && meant.body !== 'raw') return meant.body;
   }
   const spec = entry.spec ?? guessSpec(entry, profile);
-  if (!spec || !spec.block || !spec.body || spec.body === 'raw') return null;
-  return spec.body;
+  if (!spec || !spec.block) return null;
+  // http's `if` opens a body of its own in a server (rewrite directives only) and in a location.
+  const body = (entry.context && spec.bodyIn?.[entry.context]) ?? spec.body;
+  if (!body || body === 'raw') return null;
+  return body;
 }
 
 function guessSpec(entry: Entry, profile: Profile): DirectiveSpec | null {

@@ -501,13 +501,23 @@ const tlsCiphers = fc.oneof(
       ].join('\n'),
     ),
   fc
-    .tuple(streamCertificates, streamCertificates, pick('listen 12993 ssl;', 'listen 12993;', 'listen 12993 ssl; listen 12994 ssl;'), cipherStatement, curveStatement, pick('', '', 'ssl_conf_command Options Bogus;'), pick('', 'listen 12993;', 'listen *:12995 ssl;'))
-    .map(([atStream, inServer, listen, ciphers, curve, command, second]) =>
+    .tuple(
+      streamCertificates,
+      streamCertificates,
+      pick('listen 12993 ssl;', 'listen 12993;', 'listen 12993 ssl; listen 12994 ssl;'),
+      cipherStatement,
+      curveStatement,
+      pick('', '', 'ssl_conf_command Options Bogus;'),
+      pick('', 'listen 12993;', 'listen *:12995 ssl;'),
+      // TLS to the upstream: the proxy module is merged before the ssl module in stream
+      pick('', '', 'proxy_ssl on; proxy_ssl_ciphers BAD;', 'proxy_ssl on; proxy_ssl_verify on;', 'proxy_ssl_ciphers HIGH:!HIGH;', 'proxy_ssl on; proxy_ssl_conf_command Foo bar;'),
+    )
+    .map(([atStream, inServer, listen, ciphers, curve, command, second, upstream]) =>
       [
         'events {}',
         'stream {',
         `    ${atStream}`,
-        `    server { ${listen} proxy_pass 127.0.0.1:993; ${inServer} ${ciphers ?? ''} ${curve ?? ''} ${command} }`,
+        `    server { ${listen} proxy_pass 127.0.0.1:993; ${inServer} ${ciphers ?? ''} ${curve ?? ''} ${command} ${upstream} }`,
         ...(second ? [`    server { ${second} proxy_pass 127.0.0.1:995; }`] : []),
         '}',
         ...MAIL_OK,

@@ -43,6 +43,10 @@ function describeContext(c: string): string {
       return 'http server {}';
     case 'stream:server':
       return 'stream server {}';
+    case 'http:if-server':
+      return 'http if {} in a server';
+    case 'http:if-location':
+      return 'http if {} in a location';
     default:
       return `${c.replace(':', ' ')} {}`;
   }
