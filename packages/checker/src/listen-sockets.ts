@@ -20,6 +20,8 @@ export interface PlannedSocket {
   /** The listen that makes the socket (the first one for its address). */
   directive: Directive;
   file: string;
+  /** False when a listen of the address says `ipv6only=off` (IPv6 sockets are v6-only otherwise). */
+  ipv6only: boolean;
 }
 
 /** Parameters that give an http or stream listen a socket of its own (ngx_http_core_listen's lsopt.bind). */
@@ -52,7 +54,7 @@ function mailSockets(sockets: readonly SocketModel[]): PlannedSocket[] {
   return inOrder(
     sockets.map((s) => {
       const { listen } = s.listens[0]!;
-      return { address: s.address, directive: listen.directive, file: listen.file, bind: listen.bind, wildcard: listen.wildcard };
+      return { address: s.address, directive: listen.directive, file: listen.file, bind: listen.bind, wildcard: listen.wildcard, ipv6only: listen.ipv6only !== false };
     }),
   );
 }
@@ -73,9 +75,11 @@ function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
       // Port ranges are mail's (1.27.x); a listen nginx refuses is reported elsewhere.
       if ('error' in parsed || (parsed.addresses.length > 1 && !parsed.hostName)) continue;
       let bind = false;
+      let ipv6only = true;
       for (let i = 1; i < d.argCount; i++) {
         const w = cstr(d.argValue(i));
         if (BIND_WORDS.has(w) || BIND_PREFIXES.some((p) => w.startsWith(p))) bind = true;
+        if (w === 'ipv6only=off') ipv6only = false;
       }
       for (const a of resolvedListen(ctx.options.resolveHost, parsed, written)) {
         // http's default port is 80; a stream listen without one is refused.
@@ -83,8 +87,10 @@ function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
         if (address.family !== 'unix' && !address.port) continue;
         const key = `${address.family} ${address.host} ${address.port}`;
         const known = seen.get(key);
-        if (known) known.bind ||= bind;
-        else seen.set(key, { address, directive: d, file: e.file, bind, wildcard: address.host === '0.0.0.0' || address.host === '::' });
+        if (known) {
+          known.bind ||= bind;
+          known.ipv6only &&= ipv6only;
+        } else seen.set(key, { address, directive: d, file: e.file, bind, wildcard: address.host === '0.0.0.0' || address.host === '::', ipv6only });
       }
     }
   }
@@ -94,7 +100,7 @@ function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
     const port = ctx.options.asRoot === false ? 8000 : 80;
     const key = `ipv4 0.0.0.0 ${port}`;
     const address: ListenAddress = { family: 'ipv4', host: '0.0.0.0', port, text: `0.0.0.0:${port}` };
-    if (!seen.has(key)) seen.set(key, { address, directive: first.directive, file: first.file, bind: false, wildcard: true, implicit: true });
+    if (!seen.has(key)) seen.set(key, { address, directive: first.directive, file: first.file, bind: false, wildcard: true, implicit: true, ipv6only: true });
   }
   return [...seen.values()];
 }
@@ -115,7 +121,7 @@ function inOrder(list: Candidate[]): PlannedSocket[] {
     // Array.prototype.sort is stable: listen order stays within a rank, as ngx_sort keeps it.
     for (const c of port.sort((a, b) => rank(a) - rank(b))) {
       if ((wildcard && !c.wildcard && !c.bind) || c.implicit) continue;
-      out.push({ address: c.address, directive: c.directive, file: c.file });
+      out.push({ address: c.address, directive: c.directive, file: c.file, ipv6only: c.ipv6only });
     }
   }
   return out;

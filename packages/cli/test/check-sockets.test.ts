@@ -70,6 +70,7 @@ const CASES: [string, string, number][] = [
   ['an address with bind beside the wildcard of its port', mail('listen 9143;', 'listen 192.0.2.1:9143 bind;'), 14],
   ['a parameter that implies bind', mail('listen 9143;', 'listen 192.0.2.1:9143 backlog=64;'), 14],
   ['a unix socket in a missing directory', mail('listen unix:/nonexistent/mailconf/imap.sock;'), 10],
+  ['a unix socket path ending in "/"', mail(`listen unix:${path.join(dir, 'none.sock')}/;`), 10],
   // Bound port by port in the order ports are first listened on, on a port the bind ones first.
   ['the first port listened on first', mail('listen 127.0.0.1:9150;', 'listen 192.0.2.5:9151;', 'listen 192.0.2.6:9152;'), 14],
   ['on one port, addresses with bind first', mail('listen 192.0.2.8:9160;', 'listen 192.0.2.9:9160 bind;'), 14],

@@ -144,6 +144,16 @@ describe('mailconf lint', () => {
     expect(out.split('\n').filter((l) => l.includes('  error  '))).toHaveLength(1);
   });
 
+  it('--nginx with several files: the first error of each, as nginx -t -c FILE would print it', async () => {
+    const second = path.join(tmp, 'second-broken.conf');
+    fs.writeFileSync(second, 'events {}\nstream {\n    server {\n        return ok;\n    }\n}\n');
+    const { out } = await runCli(['lint', '--nginx', example('broken.conf'), example('mail.conf'), second]);
+    const errors = out.split('\n').filter((l) => l.includes('  error  '));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toMatch(/broken\.conf:6:5 {2}error {2}invalid port in auth_http/);
+    expect(errors[1]).toMatch(/second-broken\.conf:3:\d+ {2}error {2}no "listen" is defined for server/);
+  });
+
   it('--fix inserts the missing ";", removes the repeated listen, turns "ssl on" into "listen ... ssl"', async () => {
     const f = path.join(tmp, 'fixable.conf');
     fs.copyFileSync(fx('fixable.conf'), f);

@@ -221,6 +221,8 @@ export function parseAddress(text: string): AddressResult {
     hostText = text;
     ports = [0];
   }
+  // `listen ""`: nothing before the port either
+  if (!hostText) return { error: 'no host' };
   if (hostText === '*') return { addresses: ports.map((port) => v4('0.0.0.0', port)), wildcard: true, hostName: null };
   const quad = parseIPv4(hostText);
   if (quad) {

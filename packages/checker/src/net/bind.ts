@@ -60,6 +60,9 @@ export async function bindsHere(address: ListenAddress): Promise<SocketAnswer> {
 
 /** bind() of a unix socket creates its file: the directory must be there, searchable and writable. */
 function unixSocketDirectory(file: string): SocketAnswer {
+  // A trailing "/" names a directory: the kernel finds no such entry to create (2), or one
+  // there already (98, in use: ignored as nginx -t does).
+  if (file.endsWith('/')) return fs.existsSync(file) ? null : { call: 'bind', error: strerror('ENOENT') };
   const dir = path.dirname(path.resolve(file));
   try {
     if (!fs.statSync(dir).isDirectory()) return { call: 'bind', error: strerror('ENOTDIR') };

@@ -35,8 +35,9 @@ like any wildcard, takes in the other addresses of its port.`,
   config(ctx) {
     const bindSocket = ctx.options.bindSocket;
     if (!bindSocket) return;
-    let k = 0;
-    for (const { address, directive: d, file } of plannedSockets(ctx)) {
+    const sockets = plannedSockets(ctx);
+    for (let k = 0; k < sockets.length; k++) {
+      const { address, directive: d, file } = sockets[k]!;
       // Names not resolved are not known addresses; mapped IPv6 addresses are listen-ipv4-mapped's.
       if (address.family === 'ipv4' && !parseIPv4(address.host)) continue;
       if (address.family === 'ipv6' && isIPv4Mapped(address.host)) continue;
@@ -50,7 +51,7 @@ like any wildcard, takes in the other addresses of its port.`,
         range: statementRange(d),
         // After the configuration is read and checked, with listen-ipv4-mapped's: nginx binds
         // the sockets in this order and stops at the first that fails.
-        order: [AFTER_PARSE, 2, k++],
+        order: [AFTER_PARSE, 2, k],
       });
     }
   },

@@ -2,6 +2,7 @@ import { defineRule } from '../rule.js';
 import { statementRange } from './server-checks-util.js';
 import { AFTER_PARSE } from '../engine.js';
 import { isIPv4Mapped } from '../net/ipv6.js';
+import { plannedSockets } from '../listen-sockets.js';
 
 /**
  * A C12 case that does not depend on the machine: Linux refuses to bind an IPv6 socket to an
@@ -12,11 +13,11 @@ import { isIPv4Mapped } from '../net/ipv6.js';
 export default defineRule({
   meta: {
     id: 'listen-ipv4-mapped',
-    description: 'An IPv4-mapped IPv6 listen address that cannot be bound with ipv6only on',
+    description: 'An IPv4-mapped IPv6 listen address (mail, http, stream) that cannot be bound with ipv6only on',
     kind: 'nginx',
     severity: 'error',
     nginxChecks: ['C12'],
-    docs: `\`listen [::ffff:192.0.2.1]:465;\` names an IPv4 address in IPv6 form. nginx opens IPv6 sockets
+    docs: `\`listen [::ffff:192.0.2.1]:465;\` (in mail, http or stream) names an IPv4 address in IPv6 form. nginx opens IPv6 sockets
 with \`ipv6only=on\` by default, and Linux refuses to bind such a socket to an IPv4-mapped
 address, so \`nginx -t\` (and start-up) fails with \`bind() to [::ffff:192.0.2.1]:465 failed (22:
 Invalid argument)\`. Listen on the IPv4 address itself (\`listen 192.0.2.1:465;\`), or add
@@ -24,23 +25,21 @@ Invalid argument)\`. Listen on the IPv4 address itself (\`listen 192.0.2.1:465;\
 on its own and is not reported.`,
   },
   config(ctx) {
-    for (const socket of ctx.model.sockets) {
-      const { address } = socket;
-      if (address.family !== 'ipv6' || !isIPv4Mapped(address.host)) continue;
-      const owner = socket.listens[0]!.listen;
-      if (owner.ipv6only === false) continue;
-      const d = owner.directive;
+    const sockets = plannedSockets(ctx);
+    for (let k = 0; k < sockets.length; k++) {
+      const { address, directive: d, file, ipv6only } = sockets[k]!;
+      if (address.family !== 'ipv6' || !isIPv4Mapped(address.host) || !ipv6only) continue;
       ctx.report({
         message: `bind() to ${address.text} failed (22: Invalid argument)`,
         hint: `listen on ${address.host.slice(7)} itself, or add "ipv6only=off"`,
-        file: owner.file,
+        file,
         line: d.line,
         range: statementRange(d),
-        // Sockets are bound after the configuration is read and checked (F1 comes first);
-        // nginx stops at the first one that fails.
-        order: [AFTER_PARSE, 2],
+        // Sockets are bound after the configuration is read and checked (F1 comes first), in
+        // this order (listen-bind's are among them); nginx stops at the first one that fails, the
+        // others fail as well once it is mended.
+        order: [AFTER_PARSE, 2, k],
       });
-      return;
     }
   },
 });

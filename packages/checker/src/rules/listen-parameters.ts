@@ -1,5 +1,7 @@
 import { defineRule } from '../rule.js';
+import { cstr } from '../mail/listen.js';
 import { readBlockListen } from '../net/block-listen.js';
+import { atLeast } from '../version.js';
 
 /** An http or stream listen that nginx refuses: its address, its parameters (mail listens have listen-syntax). */
 export default defineRule({
@@ -16,14 +18,32 @@ export default defineRule({
 \`invalid fastopen "fastopen=x"\`. A word that is no parameter (\`invalid parameter "..."\`; in stream
 up to 1.25.4 \`the invalid "..." parameter\`) is often the next directive after a missing \`;\`.
 A stream \`udp\` listen cannot have \`backlog\`, \`ssl\`, \`so_keepalive\`, \`proxy_protocol\` or
-\`fastopen\` (\`"listen" directive "ssl" parameter is incompatible with "udp"\`).`,
+\`fastopen\` (\`"listen" directive "ssl" parameter is incompatible with "udp"\`). \`accept_filter=\` is FreeBSD's:
+on Linux nginx logs \`accept filters "accept_filter=dataready" are not supported on this platform, ignored\`
+and goes on (a warning here).`,
   },
   stage: 'value',
   names: ['listen'],
   directive(entry, ctx) {
     const d = entry.directive;
     if (d.name !== 'listen' || !d.argCount || (entry.context !== 'http:server' && entry.context !== 'stream:server')) return;
-    const error = readBlockListen(d, entry.context === 'http:server' ? 'http' : 'stream', ctx.version);
+    const family = entry.context === 'http:server' ? 'http' : 'stream';
+    const error = readBlockListen(d, family, ctx.version);
+    // accept_filter= (FreeBSD) is read, logged at emerg and ignored on Linux, as nginx goes on.
+    const last = error ? error.arg : d.argCount;
+    for (let i = 1; i < last; i++) {
+      const w = cstr(d.argValue(i));
+      if (!w.startsWith('accept_filter=') || (family === 'stream' && !atLeast(ctx.version, '1.25.5'))) continue;
+      ctx.report({
+        entry,
+        message: `accept filters "${w}" are not supported on this platform, ignored`,
+        nginxLevel: 'emerg',
+        severity: 'warning',
+        range: d.args[i]!.range,
+        line: d.line,
+        hint: 'accept filters are FreeBSD\'s; on Linux "deferred" is the nearest',
+      });
+    }
     if (error) ctx.report({ entry, message: error.message, range: d.args[error.arg]!.range, line: d.line });
   },
 });

@@ -47,7 +47,7 @@ export function registerLint(program: Command, setExit: SetExit): void {
     .option('--nginx-version <version>', 'check as this nginx version does (default: the newest)')
     .option('-c, --config <file>', 'lint configuration (default: .mailconfrc.json found upwards)')
     .option('--rule <id=level>', 'set a rule level (off, info, warning, error); repeatable', (v: string, acc: string[]) => [...acc, v], [])
-    .option('--nginx', 'print only what nginx -t would print: the first error in nginx\'s order')
+    .option('--nginx', 'print only what nginx -t would print: the first error in nginx\'s order, for each file')
     .option('--no-includes', 'do not follow include directives')
     .option('--check-files', 'also check that certificates, keys and other files nginx reads at start-up exist (run it where nginx runs)')
     .option('--check-dns', 'also check that the host names nginx resolves at start-up (listen, auth_http, resolver, upstreams, set_real_ip_from, syslog) resolve, and read listen names as the addresses they resolve to (run it where nginx runs)')
@@ -89,6 +89,7 @@ async function run(files: string[], opts: LintOptions): Promise<number> {
   const watch = stopwatch(timings);
 
   const all: Diagnostic[] = [];
+  const firsts: Diagnostic[] = [];
   for (const file of files) {
     let set = readInput(file, { followIncludes: opts.includes });
     watch.lap('read and parse');
@@ -108,9 +109,12 @@ async function run(files: string[], opts: LintOptions): Promise<number> {
       }
     }
     all.push(...result.diagnostics);
+    // --nginx: what `nginx -t -c FILE` would print, for each file given
+    const first = opts.nginx ? nginxVerdict(result.diagnostics) : null;
+    if (first) firsts.push(first);
   }
 
-  const shown = opts.nginx ? ((v) => (v ? [v] : []))(nginxVerdict(all)) : all;
+  const shown = opts.nginx ? firsts : all;
   let out: string;
   switch (opts.format) {
     case 'json':
