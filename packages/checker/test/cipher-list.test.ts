@@ -30,6 +30,11 @@ describe('cipherListProblem', () => {
       expect(errors(list), list).toBe(NO_MATCH);
     for (const list of ['NULL-SHA:-eNULL:NULL-SHA', 'eNULL:HIGH:!eNULL']) expect(errors(list), list).toBeNull();
   });
+  it('LOW selects nothing since OpenSSL 1.1.0, alone or with others that add nothing', () => {
+    for (const list of ['LOW', 'LOW:!aNULL', 'LOW+SHA', '!LOW', 'LOW:TLS_AES_128_GCM_SHA256']) expect(errors(list), list).toBe(NO_MATCH);
+    for (const list of ['LOW:HIGH', 'HIGH:!LOW', 'LOW:FOO:MEDIUM']) expect(errors(list), list).toBeNull();
+    expect(cipherListProblem('LOW')?.hint).toMatch(/LOW selects nothing/);
+  });
   it('no cipher match: names no OpenSSL has, in any case but the right one', () => {
     for (const list of [
       'FOO',

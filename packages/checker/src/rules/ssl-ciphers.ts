@@ -26,7 +26,7 @@ line when OpenSSL refuses it:
 - \`no cipher match\`: nothing in the string selects a TLS 1.2 suite. OpenSSL skips names it does
   not know without a word, so a string made only of them fails: a misspelling, a name in lower
   case (\`high\`; names and aliases are exact), a TLS 1.3 suite (\`TLS_AES_128_GCM_SHA256\` belongs
-  in \`ssl_conf_command Ciphersuites\`), \`TLSv1.3\` or \`TLSv1.1\` (not aliases), or what is taken
+  in \`ssl_conf_command Ciphersuites\`), \`TLSv1.3\` or \`TLSv1.1\` (not aliases), \`LOW\` (empty since OpenSSL 1.1.0), or what is taken
   out again (\`ECDHE:!ECDHE\`, \`HIGH:!ALL\`). \`FOO:DEFAULT\` fails too: \`DEFAULT\` is the default
   list only at the start of the string.
 - \`invalid command\`: a character OpenSSL cannot read where an element starts (\`HIGH:*\`,

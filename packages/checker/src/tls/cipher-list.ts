@@ -38,6 +38,12 @@ function mayKnow(word: string): boolean {
   return TLS13_SUITES.has(word) || ALIASES.has(word) || SUITE_NAMES.has(word) || BUILD_DEPENDENT.test(word) || IANA.test(word);
 }
 
+/**
+ * Words that add no TLS 1.2 suite in any OpenSSL 3 build: TLS 1.3 suites (set apart, with
+ * ssl_conf_command Ciphersuites), and LOW, whose 56- and 64-bit suites OpenSSL 1.1.0 removed.
+ */
+const selectsNothing = (word: string) => TLS13_SUITES.has(word) || word === 'LOW';
+
 /** Whether OpenSSL reads on after these words whatever the build: one alias every build has. */
 const certainlyKnown = (words: readonly string[]) => words.length === 1 && CORE_ALIASES.has(words[0]!);
 
@@ -128,7 +134,7 @@ export function cipherListProblem(list: string): CipherListProblem | null {
     // separator, that is certain only after one word every build has.
     if (i < s.length && !isSeparator(s[i]) && !certainlyKnown(words)) return null;
     const text = words.join('+');
-    elements.push({ rule, text, nothing: words.some((w) => TLS13_SUITES.has(w)), outsideAll: !words.some(withinAll), onlyENull: words.some(encryptsNothing) });
+    elements.push({ rule, text, nothing: words.some(selectsNothing), outsideAll: !words.some(withinAll), onlyENull: words.some(encryptsNothing) });
   }
   if (invalid) return { errors: repeat(INVALID_COMMAND, invalid), hint: 'the commands are @STRENGTH and @SECLEVEL=0 to @SECLEVEL=5' };
 
@@ -196,7 +202,9 @@ function repeat(error: string, n: number): string {
 function noMatchHint(list: string, elements: Element[], unknownWords: string[]): { hint?: string } {
   const cased = unknownWords.map((w) => [w, [...ALIASES, ...SUITE_NAMES].find((n) => n.toLowerCase() === w.toLowerCase())] as const).find(([, n]) => n);
   if (cased) return { hint: `names are case-sensitive: "${cased[1]}", not "${cased[0]}"` };
-  if (elements.some((e) => e.nothing)) return { hint: 'TLS 1.3 suites are set with "ssl_conf_command Ciphersuites", not ssl_ciphers' };
+  if (elements.some((e) => e.nothing && e.text.split('+').some((w) => TLS13_SUITES.has(w))))
+    return { hint: 'TLS 1.3 suites are set with "ssl_conf_command Ciphersuites", not ssl_ciphers' };
+  if (elements.some((e) => e.nothing)) return { hint: 'LOW selects nothing: OpenSSL 1.1.0 removed its 56- and 64-bit suites' };
   const version = unknownWords.find((w) => /^TLSv1\.[13]$/.test(w));
   if (version) return { hint: `"${version}" is not an alias OpenSSL knows (it has SSLv3, TLSv1 and TLSv1.2); protocols are set with ssl_protocols` };
   if (unknownWords.includes('DEFAULT')) return { hint: '"DEFAULT" is the default list only at the start of the string' };
