@@ -256,8 +256,22 @@ const proxyPass = pick(
 const locationBlock: fc.Arbitrary<string> = fc.tuple(locationHead, fc.array(fc.oneof(locationHead.map((n) => `location ${n} { return 204; }`), proxyPass), { maxLength: 2 })).map(
   ([head, inner]) => `location ${head} { ${inner.join(' ')} }`,
 );
-const locationSets = fc.tuple(fc.array(locationBlock, { minLength: 1, maxLength: 4 }), fc.boolean()).map(([blocks, second]) =>
-  ['events {}', 'http {', '    upstream backend { server 127.0.0.1:9000; }', '    server {', '        listen 8080;', ...blocks.map((b) => `        ${b}`), '    }', ...(second ? ['    server { listen 8081; location /a { } location /a { } }'] : []), '}', ...MAIL_OK_LINES].join('\n'),
+/** An `if` at server level takes the rewrite module's directives only. */
+const serverIf = pick('', '', '', '', '', '', 'if ($arg_a) { return 403; }', 'if ($arg_a) { proxy_pass http://backend; }', 'if ($arg_a) { set $x 1; rewrite ^ /x; }', 'if ($arg_a) { root /srv; }');
+const locationSets = fc.tuple(fc.array(locationBlock, { minLength: 1, maxLength: 4 }), fc.boolean(), serverIf).map(([blocks, second, atServer]) =>
+  [
+    'events {}',
+    'http {',
+    '    upstream backend { server 127.0.0.1:9000; }',
+    '    server {',
+    '        listen 8080;',
+    ...(atServer ? [`        ${atServer}`] : []),
+    ...blocks.map((b) => `        ${b}`),
+    '    }',
+    ...(second ? ['    server { listen 8081; location /a { } location /a { } }'] : []),
+    '}',
+    ...MAIL_OK_LINES,
+  ].join('\n'),
 );
 
 /** http upstream blocks and the proxy_pass URLs that name them: parameters, methods, ports, backups, duplicates. */
