@@ -61,3 +61,15 @@ export function* tlsServers(ctx: RuleContext): Generator<BlockServer> {
   for (const s of blockServers(ctx, 'http')) if (setsUpTls(ctx, s)) yield s;
   for (const s of blockServers(ctx, 'stream')) if (streamSetsUpTls(ctx, s)) yield s;
 }
+
+/**
+ * ngx_http_ssl_init and (from 1.25.5) ngx_stream_ssl_init, for one address with a `listen ... ssl`:
+ * the server nginx names in `no "ssl_certificate" is defined for the "listen ... ssl" directive`,
+ * or null. The default server needs a certificate; when it rejects handshakes instead, every
+ * server of the address needs a certificate or rejects too.
+ */
+export function serverWithoutCertificate<S>(address: { default: S; servers: readonly S[] }, certified: (s: S) => boolean, rejects: (s: S) => boolean): S | null {
+  if (certified(address.default)) return null;
+  if (!rejects(address.default)) return address.default;
+  return address.servers.find((s) => !certified(s) && !rejects(s)) ?? null;
+}

@@ -1,5 +1,6 @@
 import { AFTER_PARSE } from '../engine.js';
 import { HTTP_PHASE } from '../http-phases.js';
+import { serverWithoutCertificate } from '../http-servers.js';
 import { cstr, parseAddress } from '../mail/listen.js';
 import { DNS_HINT, hostNotFound, resolvedListen, writtenHost } from '../net/dns.js';
 import { atLeast } from '../version.js';
@@ -206,9 +207,7 @@ function missingCertificates(ctx: RuleContext, addresses: Map<string, HttpAddres
   let k = 0;
   for (const a of addresses.values()) {
     if (!a.ssl) continue;
-    const ok = (s: Entry) => setFor(s, 'ssl_certificate') || setFor(s, 'ssl_reject_handshake', 'on');
-    let missing: Entry | null = null;
-    if (!setFor(a.default, 'ssl_certificate')) missing = setFor(a.default, 'ssl_reject_handshake', 'on') ? (a.servers.find((s) => !ok(s)) ?? null) : a.default;
+    const missing = serverWithoutCertificate(a, (s) => setFor(s, 'ssl_certificate'), (s) => setFor(s, 'ssl_reject_handshake', 'on'));
     if (!missing) continue;
     const http = missing.parent!;
     const open = missing.directive.block?.open ?? missing.directive.range;

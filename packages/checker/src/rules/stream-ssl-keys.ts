@@ -1,6 +1,6 @@
 import { compareVersions } from '@mailconf/schema';
 import { HTTP_PHASE, mergeOrder } from '../http-phases.js';
-import { blockServers, sslListen, streamSetsUpTls, type BlockServer } from '../http-servers.js';
+import { blockServers, serverWithoutCertificate, sslListen, streamSetsUpTls, type BlockServer } from '../http-servers.js';
 import { cstr, parseAddress } from '../mail/listen.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
@@ -129,8 +129,7 @@ function missingCertificates(ctx: RuleContext, servers: BlockServer[], reported:
   const certified = (s: BlockServer) => s.pick('ssl_certificate').length > 0;
   const rejects = (s: BlockServer) => s.pick('ssl_reject_handshake').at(-1)?.directive.argValue(0).toLowerCase() === 'on';
   for (const a of addresses.values()) {
-    if (!a.ssl || certified(a.default)) continue;
-    const missing = rejects(a.default) ? a.servers.find((s) => !certified(s) && !rejects(s)) : a.default;
+    const missing = a.ssl ? serverWithoutCertificate(a, certified, rejects) : null;
     if (!missing || reported.has(missing.server)) continue;
     reported.add(missing.server);
     ctx.report({ entry: missing.server, message: NO_CERTIFICATE, order: [missing.block.endSeq, HTTP_PHASE.postconfiguration, missing.server.seq] });
