@@ -1,4 +1,5 @@
-import { defineRule } from '../rule.js';
+import { blockServers } from '../http-servers.js';
+import { defineRule, type RuleContext } from '../rule.js';
 import { statementRange } from './server-checks-util.js';
 import { AFTER_PARSE } from '../engine.js';
 import { isIPv4Mapped } from '../net/ipv6.js';
@@ -25,6 +26,8 @@ Invalid argument)\`. Listen on the IPv4 address itself (\`listen 192.0.2.1:465;\
 on its own and is not reported.`,
   },
   config(ctx) {
+    // Putting every socket in nginx's order costs: only when some listen may be mapped.
+    if (!mayHaveMapped(ctx)) return;
     const sockets = plannedSockets(ctx);
     for (let k = 0; k < sockets.length; k++) {
       const { address, directive: d, file, ipv6only } = sockets[k]!;
@@ -43,3 +46,21 @@ on its own and is not reported.`,
     }
   },
 });
+
+/**
+ * Whether a mail socket is IPv4-mapped, or an http or stream listen may be: every way to write
+ * such an address has the group "ffff" (`::ffff:192.0.2.1`, `0:0:0:0:0:ffff:c000:201`).
+ */
+function mayHaveMapped(ctx: RuleContext): boolean {
+  const sockets = ctx.model.sockets;
+  for (let i = 0; i < sockets.length; i++) {
+    const a = sockets[i]!.address;
+    if (a.family === 'ipv6' && isIPv4Mapped(a.host)) return true;
+  }
+  for (const family of ['http', 'stream'] as const) {
+    for (const { server } of blockServers(ctx, family)) {
+      for (const e of server.children) if (e.directive.name === 'listen' && e.directive.argCount && e.directive.argValue(0).toLowerCase().includes('ffff')) return true;
+    }
+  }
+  return false;
+}
