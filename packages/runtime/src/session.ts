@@ -19,6 +19,7 @@ import { EMPTY } from './bytes.js';
 import { AGAIN, ERROR, type StreamConn } from './net/stream-conn.js';
 import { CommandBuffer, Parse, ParserState, type ParseResult } from './protocols/command-buffer.js';
 import { AuthMethod } from './sasl.js';
+import { tlsReadError } from './tls.js';
 import type { ServerRuntime } from './server-config.js';
 import { Timer } from './timer.js';
 import { giveBuffer } from './net/buffer-pool.js';
@@ -249,6 +250,9 @@ export class Session {
 
   /** A socket error as nginx's ngx_connection_error logs it: info for the client, error for peers. */
   socketError(what: 'recv' | 'send' | 'connect', err: unknown, side: 'client' | 'peer'): void {
+    const tlsError = side === 'client' ? tlsReadError(err) : null;
+    // nginx logs a refused renegotiation at notice, other SSL_read() failures at info
+    if (tlsError) return this.log(tlsError === 'SSL renegotiation disabled' ? 'notice' : 'info', tlsError);
     this.log(side === 'client' ? 'info' : 'error', `${what}() failed`, errnoText(errorCode(err)));
   }
 

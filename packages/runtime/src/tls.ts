@@ -80,6 +80,15 @@ function pem(der: Buffer): Buffer {
 }
 
 /** nginx's `SSL_do_handshake() failed (SSL: error:...)` text from a Node TLS error. */
+/** nginx's words for a TLS error after the handshake (SSL_read() failing), or null for another error. */
+export function tlsReadError(err: unknown): string | null {
+  const e = err as (Error & { library?: string; reason?: string; code?: string }) | null;
+  if (!e || typeof e.message !== 'string') return null;
+  if (e.code === 'ERR_TLS_RENEGOTIATION_DISABLED') return 'SSL renegotiation disabled';
+  const m = /error:([0-9A-F]{8}):/.exec(e.message);
+  return m && e.reason ? `SSL_read() failed (SSL: error:${m[1]}:${e.library ?? 'SSL routines'}::${e.reason})` : null;
+}
+
 function handshakeError(err: Error & { library?: string; reason?: string }): string {
   const m = /error:([0-9A-F]{8}):/.exec(err.message);
   if (m && err.reason) return `SSL_do_handshake() failed (SSL: error:${m[1]}:${err.library ?? 'SSL routines'}::${err.reason})`;
@@ -143,6 +152,12 @@ export function buildTlsLayer(server: ServerModel, prefix: string, warn: (m: str
       t.once('secure', () => {
         if (settled || s.closed) return;
         settled = true;
+        // As tls.Server does once a handshake is done: from here a TLS error (a bad record, a
+        // renegotiation) is the socket's 'error', which ends the session as nginx's SSL_read()
+        // failure does; before, Node keeps it to itself and the connection stays open.
+        (t as tls.TLSSocket & { _releaseControl?: () => boolean })._releaseControl?.();
+        // nginx refuses client renegotiation (TLS 1.2 and older).
+        t.disableRenegotiation();
         if (verify !== 'off') {
           const v = verifyResult(t);
           if (v && !(verify === 'optional_no_ca' && OPTIONAL.has(v.number))) {

@@ -4,7 +4,8 @@
  * does; plaintext pipelined after STARTTLS/STLS (the command-injection class) is dropped
  * with the command buffer, and what did not fit the buffer goes to the handshake, as with
  * nginx; `ssl_protocols` and `ssl_ciphers` are applied; a PROXY header and the ClientHello
- * in one packet. After each case every connection has been let go and the proxy still
+ * in one packet; after the handshake, a damaged record or a client renegotiation ends the
+ * session. After each case every connection has been let go and the proxy still
  * serves. Certificates are made with openssl (skipped without it).
  */
 import { execFileSync } from 'node:child_process';
@@ -259,6 +260,34 @@ describe.skipIf(!openssl)('TLS at the edges', () => {
       expect(await read()).toBe('a1 OK Logged in\r\n');
       t.destroy();
       expect(w.auth.requests.at(-1)!.lines).toEqual(expect.arrayContaining(['Auth-SSL-Protocol: TLSv1.2', 'Auth-SSL-Cipher: ECDHE-RSA-AES128-GCM-SHA256']));
+    });
+  });
+
+  // After the handshake a TLS error ends the session at once, as nginx's SSL_read() failure does.
+  describe('after the handshake', () => {
+    const closedSoon = (t: tls.TLSSocket) => new Promise<boolean>((resolve) => (t.once('close', () => resolve(true)), setTimeout(() => resolve(false), 2000)));
+
+    it('a damaged record closes the session and is logged', async () => {
+      const raw = net.connect({ port: w.ports[P.cipher]!, host: '127.0.0.1' });
+      await new Promise((r) => raw.once('connect', r));
+      const t = await secure(raw);
+      t.on('error', () => {});
+      expect(await lines(t)()).toBe('* OK IMAP4 ready\r\n');
+      const closed = closedSoon(t);
+      // an application-data record the server cannot decrypt, written under the TLS layer
+      raw.write(Buffer.from([0x17, 0x03, 0x03, 0x00, 0x20, ...Array.from({ length: 32 }, (_, i) => i)]));
+      expect(await closed).toBe(true);
+      expect(w.log().some((l) => l.includes('[info]') && l.includes('SSL_read() failed (SSL: error:'))).toBe(true);
+    });
+
+    it('a client renegotiation is refused: the session ends, logged at notice', async () => {
+      const t = await connectTls(w.ports[P.cipher]!);
+      t.on('error', () => {});
+      expect(await lines(t)()).toBe('* OK IMAP4 ready\r\n');
+      const closed = closedSoon(t);
+      t.renegotiate({}, () => {});
+      expect(await closed).toBe(true);
+      expect(w.log().some((l) => l.includes('[notice]') && l.includes('SSL renegotiation disabled'))).toBe(true);
     });
   });
 
