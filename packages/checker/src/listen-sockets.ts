@@ -35,6 +35,11 @@ interface Candidate extends PlannedSocket {
   implicit?: boolean;
 }
 
+/** One key per socket address (`*:993`, `0.0.0.0:993` and `993` are one); nginx's own listening list compares them so. */
+export function socketKey(a: ListenAddress): string {
+  return `${a.family} ${a.host} ${a.port}`;
+}
+
 /** Every socket nginx opens for the configuration, in order. */
 export function plannedSockets(ctx: RuleContext): PlannedSocket[] {
   const out: PlannedSocket[] = [];
@@ -85,7 +90,7 @@ function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
         // http's default port is 80; a stream listen without one is refused.
         const address = http ? withHttpPort(a) : a;
         if (address.family !== 'unix' && !address.port) continue;
-        const key = `${address.family} ${address.host} ${address.port}`;
+        const key = socketKey(address);
         const known = seen.get(key);
         if (known) {
           known.bind ||= bind;
@@ -98,8 +103,8 @@ function blockCandidates(ctx: RuleContext, block: Entry): Candidate[] {
   const first = withoutListen[0];
   if (first) {
     const port = ctx.options.asRoot === false ? 8000 : 80;
-    const key = `ipv4 0.0.0.0 ${port}`;
     const address: ListenAddress = { family: 'ipv4', host: '0.0.0.0', port, text: `0.0.0.0:${port}` };
+    const key = socketKey(address);
     if (!seen.has(key)) seen.set(key, { address, directive: first.directive, file: first.file, bind: false, wildcard: true, implicit: true, ipv6only: true });
   }
   return [...seen.values()];

@@ -52,6 +52,11 @@ interface Words {
   argValue(i: number): string;
 }
 
+/** Whether `accept_filter=` is a parameter here (then, on Linux, logged as not supported and ignored): http's, stream's from 1.25.5. */
+export function takesAcceptFilter(family: 'http' | 'stream', version: string): boolean {
+  return family === 'http' || atLeast(version, '1.25.5');
+}
+
 export function readBlockListen(d: Words, family: 'http' | 'stream', version: string): BlockListenError | null {
   const args: string[] = [];
   for (let i = 0; i < d.argCount; i++) args.push(d.argValue(i));
@@ -88,7 +93,7 @@ export function readBlockListen(d: Words, family: 'http' | 'stream', version: st
       if (rest !== 'n' && rest !== 'ff') return { message: `invalid ipv6only flags "${p.slice(9)}"`, arg: i };
     } else if (name === 'so_keepalive' && eq !== -1) {
       if (!parseSoKeepalive(value, tunables)) return { message: `invalid so_keepalive value: "${value}"`, arg: i };
-    } else if (name === 'accept_filter' && eq !== -1 && (family === 'http' || atLeast(version, '1.25.5'))) {
+    } else if (name === 'accept_filter' && eq !== -1 && takesAcceptFilter(family, version)) {
       // not on Linux: logged and ignored
     } else {
       return { message: unknown(p), arg: i };

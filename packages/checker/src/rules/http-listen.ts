@@ -1,6 +1,7 @@
 import { AFTER_PARSE } from '../engine.js';
 import { HTTP_PHASE } from '../http-phases.js';
 import { serverWithoutCertificate } from '../http-servers.js';
+import { socketKey } from '../listen-sockets.js';
 import { cstr, parseAddress } from '../mail/listen.js';
 import { DNS_HINT, hostNotFound, resolvedListen, writtenHost } from '../net/dns.js';
 import { atLeast } from '../version.js';
@@ -128,11 +129,11 @@ that address (and, up to 1.23.2, so is a name that resolves to one address twice
     }
     // nginx gives a server without listen *:80 when it runs as root (as it starts), *:8000 otherwise
     const port = ctx.options.asRoot === false ? 8000 : 80;
+    const implicit: ListenAddress = { family: 'ipv4', host: '0.0.0.0', port, text: `0.0.0.0:${port}` };
     for (const server of withoutListen) {
-      const key = `ipv4 0.0.0.0 ${port}`;
-      const a = addresses.get(key);
+      const a = addresses.get(socketKey(implicit));
       if (a) a.servers.push(server);
-      else addresses.set(key, { text: `0.0.0.0:${port}`, servers: [server], options: false, defaultServer: false, ssl: false, default: server });
+      else addresses.set(socketKey(implicit), { text: implicit.text, servers: [server], options: false, defaultServer: false, ssl: false, default: server });
     }
     conflictingNames(ctx, addresses);
     missingCertificates(ctx, addresses);
@@ -143,7 +144,7 @@ function addListen(ctx: RuleContext, addresses: Map<string, HttpAddress>, e: Ent
   const fail = (message: string, host: string) =>
     ctx.report({ entry: e, message, range: e.directive.args[0]!.range, ...(listen.resolvedName ? { hint: `"${listen.resolvedName}" resolves to ${host} on this machine` } : {}) });
   for (const addr of listen.addresses) {
-    const key = `${addr.family} ${addr.host} ${addr.port}`;
+    const key = socketKey(addr);
     const a = addresses.get(key);
     if (!a) {
       addresses.set(key, { text: addr.text, servers: [server], options: listen.options, defaultServer: listen.defaultServer, ssl: listen.ssl, default: server });

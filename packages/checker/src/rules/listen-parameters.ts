@@ -1,7 +1,6 @@
 import { defineRule } from '../rule.js';
 import { cstr } from '../mail/listen.js';
-import { readBlockListen } from '../net/block-listen.js';
-import { atLeast } from '../version.js';
+import { readBlockListen, takesAcceptFilter } from '../net/block-listen.js';
 
 /** An http or stream listen that nginx refuses: its address, its parameters (mail listens have listen-syntax). */
 export default defineRule({
@@ -33,7 +32,7 @@ and goes on (a warning here).`,
     const last = error ? error.arg : d.argCount;
     for (let i = 1; i < last; i++) {
       const w = cstr(d.argValue(i));
-      if (!w.startsWith('accept_filter=') || (family === 'stream' && !atLeast(ctx.version, '1.25.5'))) continue;
+      if (!w.startsWith('accept_filter=') || !takesAcceptFilter(family, ctx.version)) continue;
       ctx.report({
         entry,
         message: `accept filters "${w}" are not supported on this platform, ignored`,

@@ -2,6 +2,7 @@ import { compareVersions } from '@mailconf/schema';
 import { HTTP_PHASE, mergeOrder } from '../http-phases.js';
 import { blockServers, serverWithoutCertificate, sslListen, streamSetsUpTls, type BlockServer } from '../http-servers.js';
 import { cstr, parseAddress } from '../mail/listen.js';
+import { socketKey } from '../listen-sockets.js';
 import { defineRule, type RuleContext } from '../rule.js';
 import type { Entry } from '../walk.js';
 
@@ -114,7 +115,7 @@ function missingCertificates(ctx: RuleContext, servers: BlockServer[], reported:
       // udp sockets are others than tcp ones on the same port
       const udp = words.includes('udp') ? ' udp' : '';
       for (const a of parsed.addresses) {
-        const key = `${a.family} ${a.host} ${a.port}${udp}`;
+        const key = socketKey(a) + udp;
         const known = addresses.get(key);
         if (!known) {
           addresses.set(key, { ssl: words.includes('ssl'), default: s, servers: [s] });
