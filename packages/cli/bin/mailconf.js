@@ -41,7 +41,7 @@ if (existsSync(bundle)) {
   ({ main } = await import('../dist/index.js'));
 }
 
-main(process.argv, { tuneHeap: true, ignoreClosedPipe: true }).then(
+main(process.argv, { tuneHeap: true, directOutput: true }).then(
   (code) => {
     process.exitCode = code;
     finished();

@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { ignoreClosedPipe } from './io/closed-pipe.js';
+import { directOutput, writeErr, writeOut } from './io/output.js';
 
 export { VERSION } from './version.js';
 export { restoreV8Defaults } from './heap-tuning.js';
@@ -16,23 +16,23 @@ export interface MainOptions {
    * flags are process-wide, so a caller running commands in its own process (tests) leaves it off.
    */
   tuneHeap?: boolean;
-  /** Stop writing quietly when the reader of stdout or stderr goes away (io/closed-pipe.ts). Also for the process itself only. */
-  ignoreClosedPipe?: boolean;
+  /**
+   * Write to file descriptors 1 and 2 directly, without Node's stream objects, and stop writing
+   * quietly when the reader goes away (io/output.ts). Also for the process itself only.
+   */
+  directOutput?: boolean;
 }
 
 /** Runs the CLI and resolves to the process exit code (0 ok, 1 findings, 2 usage or I/O error). */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  if (options.ignoreClosedPipe) {
-    ignoreClosedPipe(process.stdout);
-    ignoreClosedPipe(process.stderr);
-  }
+  if (options.directOutput) directOutput();
   const program = new Command();
   program
     .name('mailconf')
     .description('Check, format, explain and run nginx mail proxy configurations (mail {}: IMAP, POP3, SMTP).')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({ writeErr, writeOut });
   let exitCode = 0;
   await registerCommands(
     program,

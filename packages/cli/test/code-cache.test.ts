@@ -23,10 +23,10 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(cacheRoot, { recursive: true, force: true }));
 
-function mailconf(args: string[], env: Record<string, string> = {}) {
+function mailconf(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []) {
   // Node turns its compile cache off when NODE_DISABLE_COMPILE_CACHE is there at all.
   const { NODE_DISABLE_COMPILE_CACHE: _, ...inherited } = process.env;
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...inherited, NODE_COMPILE_CACHE: cacheRoot, ...env } });
+  const r = spawnSync(process.execPath, [...nodeArgs, bin, ...args], { encoding: 'utf8', env: { ...inherited, NODE_COMPILE_CACHE: cacheRoot, ...env } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -82,6 +82,34 @@ describe.skipIf(!built)('the code cache of the installed command', () => {
     // Whole again: the run after takes it.
     expect(mailconf(args)).toEqual(expected);
     expect(caches().get(name!)).toBe(rewritten);
+  });
+
+  it('is checked whole by the first run that reads it, which marks it so that later runs need not', () => {
+    const args = ['lint', input()];
+    const expected = mailconf(args);
+    const [name] = [...caches().keys()];
+    const file = path.join(cacheRoot, name!);
+    // The header: a tag line, the build's CRC, the data's CRC, then whether the data was checked.
+    const checkedAt = fs.readFileSync(file).indexOf(10) + 1 + 8;
+    expect(fs.readFileSync(file)[checkedAt]).toBe(0);
+    const ino = fs.statSync(file).ino;
+    // Which built-in modules a run loaded, written when it exits.
+    const probeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-probe-'));
+    const probe = path.join(probeDir, 'probe.cjs');
+    const loaded = path.join(probeDir, 'loaded.json');
+    fs.writeFileSync(probe, `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const zlibLoaded = () => (JSON.parse(fs.readFileSync(loaded, 'utf8')) as string[]).includes('NativeModule zlib');
+    try {
+      expect(mailconf(args, {}, ['--require', probe])).toEqual(expected);
+      expect(zlibLoaded()).toBe(true);
+      expect(fs.readFileSync(file)[checkedAt]).toBe(1);
+      expect(mailconf(args, {}, ['--require', probe])).toEqual(expected);
+      expect(zlibLoaded()).toBe(false);
+      // Taken each time: never written again.
+      expect(caches().get(name!)).toBe(ino);
+    } finally {
+      fs.rmSync(probeDir, { recursive: true, force: true });
+    }
   });
 
   it('removes the caches of other builds written more than a day ago when it writes its own', () => {

@@ -170,6 +170,19 @@ describe('mailconf lint', () => {
     expect(r.code).toBe(0);
     if (hasNginx) expect(runOracle([f])[0]!.ok).toBe(true);
   });
+
+  it('--fix on a symbolic link rewrites the file it points to and leaves the link a link', async () => {
+    const target = path.join(tmp, 'fixable-target.conf');
+    const link = path.join(tmp, 'fixable-link.conf');
+    fs.copyFileSync(fx('fixable.conf'), target);
+    fs.symlinkSync(target, link);
+    const r = await runCli(['lint', '--fix', '--nginx-version', '1.22.1', link]);
+    expect(r.code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(target, 'utf8')).toContain('listen 993 ssl;');
+    // No temporary file left beside it.
+    expect(fs.readdirSync(tmp).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
 });
 
 describe('mailconf lint --fix on hand-listed capabilities', () => {

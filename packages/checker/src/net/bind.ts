@@ -9,7 +9,7 @@
  * The checker asks through CheckOptions.bindSocket and stays synchronous; `bindsHere` is the
  * answer callers give it (`mailconf lint --check-sockets`).
  */
-import * as dgram from 'node:dgram';
+import type { Socket } from 'node:dgram';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ListenAddress } from '../model.js';
@@ -36,8 +36,10 @@ function failure(call: SocketFailure['call'], err: NodeJS.ErrnoException): Socke
  */
 export async function bindsHere(address: ListenAddress): Promise<SocketAnswer> {
   if (address.family === 'unix') return unixSocketDirectory(address.host);
+  // Loaded here: only `--check-sockets` tries sockets.
+  const dgram = await import('node:dgram');
   return new Promise((resolve) => {
-    let socket: dgram.Socket;
+    let socket: Socket;
     try {
       socket = dgram.createSocket({ type: address.family === 'ipv6' ? 'udp6' : 'udp4', ipv6Only: address.family === 'ipv6' });
     } catch (err) {

@@ -5,7 +5,6 @@
  * stands for. Without a resolver nothing is known and nothing is reported: a CI runner or a
  * laptop rarely sees the production DNS.
  */
-import * as dns from 'node:dns';
 import type { CheckOptions, RuleContext } from '../rule.js';
 import type { ListenAddress } from '../model.js';
 import { formatIPv6, parseIPv4, parseIPv6 } from './ipv6.js';
@@ -39,6 +38,8 @@ export type HostAnswer = false | readonly string[];
  */
 export async function lookUpHost(host: string): Promise<HostAnswer> {
   try {
+    // Loaded when a name is looked up: most checks never do (`--check-dns` only).
+    const dns = await import('node:dns');
     const found = await dns.promises.lookup(host, { all: true, order: 'verbatim', hints: dns.ADDRCONFIG });
     return found.length ? found.map((a) => a.address) : false;
   } catch {

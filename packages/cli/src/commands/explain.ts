@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { checkConfigSet, SETTING_NAMES, type CheckOptions, type ServerModel, type Setting } from '@mailconf/checker';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import type { SetExit } from './index.js';
+import { writeErr, writeOut } from '../io/output.js';
 
 export function registerExplain(program: Command, setExit: SetExit): void {
   program
@@ -22,7 +23,7 @@ export function registerExplain(program: Command, setExit: SetExit): void {
         set = readInput(file);
       } catch (err) {
         if (err instanceof InputError) {
-          process.stderr.write(err.message + '\n');
+          writeErr(err.message + '\n');
           return setExit(2);
         }
         throw err;
@@ -32,10 +33,10 @@ export function registerExplain(program: Command, setExit: SetExit): void {
         ...(opts.nginxVersion ? { nginxVersion: opts.nginxVersion } : {}),
       });
       if (opts.format === 'json') {
-        process.stdout.write(JSON.stringify(model.servers.map((s) => serverJson(s)), null, 2) + '\n');
+        writeOut(JSON.stringify(model.servers.map((s) => serverJson(s)), null, 2) + '\n');
       } else {
-        process.stdout.write(model.servers.map((s) => serverText(s, !!opts.all)).join('\n'));
-        if (!model.servers.length) process.stdout.write('no mail servers\n');
+        writeOut(model.servers.map((s) => serverText(s, !!opts.all)).join('\n'));
+        if (!model.servers.length) writeOut('no mail servers\n');
       }
       setExit(diagnostics.some((d) => d.severity === 'error') ? 1 : 0);
     });

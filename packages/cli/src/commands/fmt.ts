@@ -5,7 +5,6 @@
  * A file with syntax errors is never reformatted: its errors are printed and the exit code
  * is 2. Exit codes: 0 ok, 1 `--check` found files to change, 2 usage, I/O or syntax errors.
  */
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
@@ -14,6 +13,9 @@ import { decodeSource, encodeSource, parse } from '@mailconf/syntax';
 import { displayPath } from '../io/read-input.js';
 import { readStdinSync } from '../io/read-stdin.js';
 import type { SetExit } from './index.js';
+import { writeErr, writeOut } from '../io/output.js';
+import { inputRead } from '../heap-tuning.js';
+import { writeFileAtomic } from '../io/write-file.js';
 
 interface FmtFlags {
   write?: boolean;
@@ -44,7 +46,7 @@ function runFmt(files: string[], flags: FmtFlags): number {
   const cli: FormatOptions = {};
   if (flags.indent !== undefined) {
     if (!/^\d+$/.test(flags.indent) || Number(flags.indent) > 16) {
-      process.stderr.write(`mailconf fmt: --indent takes a number of spaces from 0 to 16, not "${flags.indent}"\n`);
+      writeErr(`mailconf fmt: --indent takes a number of spaces from 0 to 16, not "${flags.indent}"\n`);
       return 2;
     }
     cli.indentSize = Number(flags.indent);
@@ -54,7 +56,7 @@ function runFmt(files: string[], flags: FmtFlags): number {
   if (flags.align) cli.align = true;
   const inputs = files.length ? files : ['-'];
   if (flags.write && inputs.includes('-')) {
-    process.stderr.write('mailconf fmt: --write needs file names; standard input cannot be rewritten\n');
+    writeErr('mailconf fmt: --write needs file names; standard input cannot be rewritten\n');
     return 2;
   }
 
@@ -73,14 +75,15 @@ function formatOne(input: string, cli: FormatOptions, flags: FmtFlags): number {
   try {
     bytes = stdin ? readStdinSync() : fs.readFileSync(input);
   } catch (err) {
-    process.stderr.write(`mailconf fmt: cannot read ${input}: ${reason(err)}\n`);
+    writeErr(`mailconf fmt: cannot read ${input}: ${reason(err)}\n`);
     return 2;
   }
+  inputRead(bytes.length);
   const { text, encoding } = decodeSource(bytes);
   const file = parse(text, { path: shown });
   if (file.errors.length) {
     const lines = file.errors.map((e) => `${shown}:${e.line}:${e.range.start.column}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
-    process.stderr.write(`${lines.join('\n')}\n${shown}: not formatted: syntax errors\n`);
+    writeErr(`${lines.join('\n')}\n${shown}: not formatted: syntax errors\n`);
     return 2;
   }
 
@@ -89,58 +92,26 @@ function formatOne(input: string, cli: FormatOptions, flags: FmtFlags): number {
   const formatted = format(file, options);
   const problem = verifyFormatted(file, formatted);
   if (problem) {
-    process.stderr.write(`mailconf fmt: internal error on ${shown}: ${problem}; the file is left as it is\n`);
+    writeErr(`mailconf fmt: internal error on ${shown}: ${problem}; the file is left as it is\n`);
     return 2;
   }
   const changed = formatted !== text;
 
   if (!flags.write && !flags.check && !flags.diff) {
-    process.stdout.write(encodeSource(formatted, encoding));
+    writeOut(encodeSource(formatted, encoding));
     return 0;
   }
-  if (flags.diff && changed) process.stdout.write(encodeSource(unifiedDiff(text, formatted, shown), encoding));
-  if (flags.check && changed && !flags.diff) process.stdout.write(`${shown}\n`);
+  if (flags.diff && changed) writeOut(encodeSource(unifiedDiff(text, formatted, shown), encoding));
+  if (flags.check && changed && !flags.diff) writeOut(`${shown}\n`);
   if (flags.write && changed) {
     try {
-      writeAtomically(input, encodeSource(formatted, encoding));
+      writeFileAtomic(input, encodeSource(formatted, encoding));
     } catch (err) {
-      process.stderr.write(`mailconf fmt: cannot write ${input}: ${reason(err)}\n`);
+      writeErr(`mailconf fmt: cannot write ${input}: ${reason(err)}\n`);
       return 2;
     }
   }
   return flags.check && changed ? 1 : 0;
-}
-
-/**
- * Replaces a file's contents so that a reader sees either the old or the new text, never a
- * half-written one: a temporary file in the same directory (same file system), flushed,
- * given the original's permissions, then renamed over it. A symbolic link is followed, so
- * the link stays a link.
- */
-function writeAtomically(file: string, bytes: Uint8Array): void {
-  const target = fs.realpathSync(file);
-  const stat = fs.statSync(target);
-  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(6).toString('hex')}.fmt-tmp`);
-  let fd: number | null = null;
-  try {
-    fd = fs.openSync(tmp, 'wx', stat.mode & 0o7777);
-    fs.writeSync(fd, bytes);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = null;
-    // The mode given to open() is reduced by the umask: set it exactly.
-    fs.chmodSync(tmp, stat.mode & 0o7777);
-    try {
-      fs.chownSync(tmp, stat.uid, stat.gid);
-    } catch {
-      // Only a privileged user can give a file away; the owner is then the writer.
-    }
-    fs.renameSync(tmp, target);
-  } catch (err) {
-    if (fd !== null) fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 function reason(err: unknown): string {

@@ -16,6 +16,7 @@ import { json } from '../output/json.js';
 import { sarif } from '../output/sarif.js';
 import { stylish, useColor } from '../output/stylish.js';
 import type { SetExit } from './index.js';
+import { isTerminal, writeErr, writeOut } from '../io/output.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'];
 const CONTEXTS = ['main', 'events', 'mail', 'server', 'http', 'stream'];
@@ -57,7 +58,7 @@ export function registerLint(program: Command, setExit: SetExit): void {
         setExit(await run(files, opts));
       } catch (err) {
         if (err instanceof InputError) {
-          process.stderr.write(err.message + '\n');
+          writeErr(err.message + '\n');
           return setExit(2);
         }
         throw err;
@@ -127,13 +128,13 @@ async function run(files: string[], opts: LintOptions): Promise<number> {
       out = github(shown);
       break;
     default:
-      out = stylish(shown, useColor(process.stdout));
+      out = stylish(shown, useColor(isTerminal(1)));
   }
-  process.stdout.write(out);
+  writeOut(out);
   watch.lap('output');
   if (timings) {
     timings['process start to now'] = performance.now();
-    process.stderr.write(Object.entries(timings).map(([k, v]) => `${k}: ${v.toFixed(1)} ms`).join('\n') + '\n');
+    writeErr(Object.entries(timings).map(([k, v]) => `${k}: ${v.toFixed(1)} ms`).join('\n') + '\n');
   }
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;

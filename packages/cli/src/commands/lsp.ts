@@ -6,6 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from './index.js';
+import { writeErr } from '../io/output.js';
 
 interface LspFlags {
   stdio?: boolean;
@@ -26,7 +27,7 @@ export function registerLsp(program: Command, setExit: SetExit): void {
     .allowUnknownOption()
     .action(async (flags: LspFlags) => {
       if (flags.socket !== undefined && !/^\d+$/.test(flags.socket)) {
-        process.stderr.write(`mailconf lsp: --socket expects a port number, not "${flags.socket}"\n`);
+        writeErr(`mailconf lsp: --socket expects a port number, not "${flags.socket}"\n`);
         return setExit(2);
       }
       // The server reads its transport from the process arguments: put it there in the one

@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { toCrossplane } from '@mailconf/syntax';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import type { SetExit } from './index.js';
+import { writeErr, writeOut } from '../io/output.js';
 
 export function registerParse(program: Command, setExit: SetExit): void {
   program
@@ -18,7 +19,7 @@ export function registerParse(program: Command, setExit: SetExit): void {
     .option('--indent <n>', 'indent the JSON payload by n spaces', '0')
     .action((file: string, opts: { format: string; comments?: boolean; includes: boolean; indent: string }) => {
       if (opts.format !== 'text' && opts.format !== 'json') {
-        process.stderr.write(`mailconf: unknown format "${opts.format}" (text or json)\n`);
+        writeErr(`mailconf: unknown format "${opts.format}" (text or json)\n`);
         return setExit(2);
       }
       let set;
@@ -27,7 +28,7 @@ export function registerParse(program: Command, setExit: SetExit): void {
         set = readInput(file, { followIncludes: opts.includes, lazyTree: opts.format === 'text' });
       } catch (err) {
         if (err instanceof InputError) {
-          process.stderr.write(err.message + '\n');
+          writeErr(err.message + '\n');
           return setExit(2);
         }
         throw err;
@@ -35,7 +36,7 @@ export function registerParse(program: Command, setExit: SetExit): void {
       if (opts.format === 'json') {
         const payload = toCrossplane(set, { comments: !!opts.comments });
         const indent = Number.parseInt(opts.indent, 10) || 0;
-        process.stdout.write(JSON.stringify(payload, null, indent || undefined) + '\n');
+        writeOut(JSON.stringify(payload, null, indent || undefined) + '\n');
         return setExit(payload.status === 'ok' ? 0 : 1);
       }
       const lines: string[] = [];
@@ -45,7 +46,7 @@ export function registerParse(program: Command, setExit: SetExit): void {
         }
       }
       for (const i of set.issues) lines.push(`${displayPath(i.file)}:${i.line}:${i.range.start.column}: ${i.message}`);
-      if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+      if (lines.length) writeOut(lines.join('\n') + '\n');
       setExit(lines.length ? 1 : 0);
     });
 }

@@ -14,6 +14,7 @@ import { runMaster, type LoadResult } from '@mailconf/runtime';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import { stylish, useColor } from '../output/stylish.js';
 import type { SetExit } from './index.js';
+import { isTerminal, writeErr } from '../io/output.js';
 
 interface RunOptions {
   nginxVersion?: string;
@@ -31,11 +32,11 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('--no-includes', 'do not follow include directives')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.nginxVersion && !/^\d+\.\d+(\.\d+)?$/.test(opts.nginxVersion)) {
-        process.stderr.write(`mailconf: invalid --nginx-version "${opts.nginxVersion}"\n`);
+        writeErr(`mailconf: invalid --nginx-version "${opts.nginxVersion}"\n`);
         return setExit(2);
       }
       if (file === '-') {
-        process.stderr.write('mailconf: run needs a file (it is read again on reload)\n');
+        writeErr('mailconf: run needs a file (it is read again on reload)\n');
         return setExit(2);
       }
       const version = opts.nginxVersion ?? ORACLE_VERSION;
@@ -45,7 +46,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
         readInput(file, { followIncludes: opts.includes });
       } catch (err) {
         if (err instanceof InputError) {
-          process.stderr.write(err.message + '\n');
+          writeErr(err.message + '\n');
           return setExit(2);
         }
         throw err;
@@ -75,7 +76,7 @@ async function loadConfig(file: string, nginxVersion: string, followIncludes: bo
   const errors = diagnostics.filter((d) => d.severity === 'error');
   return {
     model: errors.length ? null : model,
-    report: stylish(shown, useColor(process.stderr)),
+    report: stylish(shown, useColor(isTerminal(2))),
     errors: errors.map((d) => `${d.message} in ${displayPath(d.file)}:${d.line}`),
   };
 }

@@ -2,10 +2,11 @@
 import type { Diagnostic } from '@mailconf/checker';
 import { displayPath } from '../io/read-input.js';
 
-export function useColor(stream: NodeJS.WriteStream): boolean {
+/** Colour on a terminal (`terminal`: whether the output is one), unless NO_COLOR; always with FORCE_COLOR. */
+export function useColor(terminal: boolean): boolean {
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
   if (process.env.FORCE_COLOR) return true;
-  return !!stream.isTTY;
+  return terminal;
 }
 
 const paint = (on: boolean, code: string, s: string) => (on ? `\x1b[${code}m${s}\x1b[0m` : s);

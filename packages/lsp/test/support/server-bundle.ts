@@ -19,7 +19,7 @@ const ENTRIES = {
   /** The mailconf command, as bin/mailconf.js runs it: `node <bundle> lsp --stdio`. */
   cli: [
     "import { main } from './packages/cli/src/index.ts';",
-    'main(process.argv, { tuneHeap: true, ignoreClosedPipe: true }).then((code) => { process.exitCode = code; }, (err) => { process.stderr.write(String(err && err.stack || err)); process.exitCode = 2; });',
+    'main(process.argv, { tuneHeap: true, directOutput: true }).then((code) => { process.exitCode = code; }, (err) => { process.stderr.write(String(err && err.stack || err)); process.exitCode = 2; });',
     '',
   ].join('\n'),
 };
