@@ -174,6 +174,8 @@ export interface ServerModel {
 export interface MainSettings {
   worker_processes: Setting<number | 'auto'>;
   worker_connections: Setting<number>;
+  /** The open-file limit nginx sets for its workers, or null to keep the one it started with. */
+  worker_rlimit_nofile: Setting<number | null>;
   error_log: Setting<ErrorLogValue[]>;
   daemon: Setting<boolean>;
   master_process: Setting<boolean>;

@@ -22,6 +22,7 @@ import { Session, type ProtocolDriver, type SessionHost, type TlsLayer } from '.
 import { setupConnection } from './connection-setup.js';
 import { Resolver } from './resolver.js';
 import { buildTlsLayer } from './tls.js';
+import { openFileLimit, openFileWarning } from './open-file-limit.js';
 
 const DRIVERS: Record<string, ProtocolDriver> = { imap, pop3, smtp };
 
@@ -163,6 +164,7 @@ export class MailProxy implements ProxyHandle, SessionHost {
   async start(model: MailModel): Promise<void> {
     this.log = this.openLog(model.main.error_log.value);
     this.connectionLimit = model.main.worker_connections.value;
+    this.checkOpenFiles(model);
     const routes = await this.buildRoutes(model);
     try {
       for (const [key, { socket, routes: r }] of routes) {
@@ -174,6 +176,17 @@ export class MailProxy implements ProxyHandle, SessionHost {
       for (const l of this.listeners.values()) l.server.close();
       this.listeners.clear();
       throw err;
+    }
+  }
+
+  /** nginx's warning when worker_connections exceeds the open-file limit (open-file-limit.ts). */
+  private checkOpenFiles(model: MailModel): void {
+    const rlimit = model.main.worker_rlimit_nofile;
+    const soft = openFileLimit();
+    const warning = openFileWarning(model.main.worker_connections.value, rlimit.value, soft);
+    if (warning) this.log.write('warn', warning);
+    if (rlimit.value !== null && soft !== null && rlimit.value !== soft) {
+      this.warn(`worker_rlimit_nofile cannot be applied by Node.js and is ignored: the limit stays ${soft === Infinity ? 'unlimited' : soft}`);
     }
   }
 
@@ -304,6 +317,7 @@ export class MailProxy implements ProxyHandle, SessionHost {
     this.log = this.openLog(model.main.error_log.value);
     const routes = await this.buildRoutes(model);
     this.connectionLimit = model.main.worker_connections.value;
+    this.checkOpenFiles(model);
     // close sockets that are gone, keep the rest with their new routes, open new ones
     for (const [key, l] of this.listeners) {
       const next = routes.get(key);

@@ -54,6 +54,7 @@ const ms: Reader<number> = last((e) => Number(timeMs(arg0(e)) ?? 0n));
 const secAsMs: Reader<number> = last((e) => Number(timeSec(arg0(e)) ?? 0n) * 1000);
 const bytes: Reader<number> = last((e) => Number(size(arg0(e)) ?? 0n));
 const num: Reader<number> = last((e) => Number(atoi(arg0(e)) ?? 0n));
+const numberOrNull = (v: bigint | null): number | null => (v === null ? null : Number(v));
 const onOff: Reader<boolean> = last((e) => flag(arg0(e)) ?? false);
 const str: Reader<string> = last(arg0);
 const lower: Reader<string> = last((e) => arg0(e).toLowerCase());
@@ -461,6 +462,8 @@ function buildMain(roots: Entry[], valid: (e: Entry) => boolean): MainSettings {
   return {
     worker_processes: pick(roots, 'worker_processes', last((e) => (arg0(e) === 'auto' ? ('auto' as const) : Number(atoi(arg0(e)) ?? 1n))), 1 as number | 'auto'),
     worker_connections: pick(eventEntries, 'worker_connections', num, 512),
+    // null for a value nginx refuses (invalid number): the limit is then not known.
+    worker_rlimit_nofile: pick(roots, 'worker_rlimit_nofile', last((e) => numberOrNull(atoi(arg0(e)))), null as number | null),
     error_log: pick(roots, 'error_log', errorLogs, [{ target: 'logs/error.log', level: 'error' }]),
     daemon: pick(roots, 'daemon', onOff, true),
     master_process: pick(roots, 'master_process', onOff, true),

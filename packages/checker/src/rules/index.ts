@@ -47,6 +47,7 @@ import missingFile from './missing-file.js';
 import authHttpRequired from './auth-http-required.js';
 import missingEvents from './missing-events.js';
 import workerConnections from './worker-connections.js';
+import workerConnectionsOpenFiles from './worker-connections-open-files.js';
 import listenIpv4Mapped from './listen-ipv4-mapped.js';
 import listenBind from './listen-bind.js';
 import upstreamTls from './upstream-tls.js';
@@ -140,6 +141,7 @@ export const rules: readonly Rule[] = [
   proxyProtocolWithoutRealIp,
   authHttpPassClientCertNoEffect,
   smtpServerNameUnset,
+  workerConnectionsOpenFiles,
 ];
 
 /** Ids that are not rules of this list but can appear on diagnostics (syntax and include problems). */

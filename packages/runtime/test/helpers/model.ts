@@ -230,6 +230,7 @@ export function buildModel(servers: ServerSpec[], main: { errorLog?: string; log
     main: {
       worker_processes: set<number | 'auto'>(1),
       worker_connections: set(main.workerConnections ?? 512),
+      worker_rlimit_nofile: set(null as number | null),
       error_log: set(main.errorLog ? [{ target: main.errorLog, level: main.logLevel ?? 'info' }] : []),
       daemon: set(false),
       master_process: set(true),
