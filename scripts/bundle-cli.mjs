@@ -78,9 +78,17 @@ await esbuild.build({
   banner: { js: "var __mailconfBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   plugins: [builtins, jsonParsed],
   logLevel: 'warning',
+  charset: 'ascii',
 });
+
+const bundleFile = path.join(root, 'packages/cli/dist/bundle/mailconf.cjs');
+
+// An ASCII bundle, so that bin/code-cache.js can read it as latin1, a plain copy (1 ms less of
+// each start than decoding UTF-8). esbuild already writes strings and names in ASCII; what it
+// leaves is in comments, where an escape means the same.
+const text = fs.readFileSync(bundleFile, 'utf8');
+fs.writeFileSync(bundleFile, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 
 // The build's identity, for bin/code-cache.js: the CRC-32 of the bundle, computed here once
 // rather than by every run (hashing the 1 MB bundle was 1.5 ms of each start).
-const bundleFile = path.join(root, 'packages/cli/dist/bundle/mailconf.cjs');
 fs.writeFileSync(`${bundleFile}.id`, `${zlib.crc32(fs.readFileSync(bundleFile)).toString(16).padStart(8, '0')}\n`);

@@ -45,7 +45,8 @@ const HEADER = CHECKED_AT + 1;
  * or V8 refused it. No cache is read or written when `cacheName` is null.
  */
 export function loadBundle(file, cacheName) {
-  const source = fs.readFileSync(file, 'utf8');
+  // The build writes the bundle in ASCII (bundle-cli.mjs): latin1 reads it as UTF-8 would, without decoding.
+  const source = fs.readFileSync(file, 'latin1');
   const dir = cacheName ? nodeModule.getCompileCacheDir?.() : undefined;
   const buildId = dir ? readBuildId(file) : undefined;
   const sourceCrc = buildId === undefined ? 0 : Number.parseInt(buildId, 16);

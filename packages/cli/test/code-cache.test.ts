@@ -44,6 +44,11 @@ function caches(): Map<string, number> {
 const input = () => path.join(example, 'ipv6-binary.conf');
 
 describe.skipIf(!built)('the code cache of the installed command', () => {
+  it('is made for a bundle in ASCII, which the command reads as latin1', () => {
+    const bytes = fs.readFileSync(path.join(repoRoot, 'packages/cli/dist/bundle/mailconf.cjs'));
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
+  });
+
   it('is written after a lint, taken by the next one, and changes nothing printed', () => {
     const args = ['lint', '--nginx-version', '1.22.1', input()];
     const without = mailconf(args, { NODE_DISABLE_COMPILE_CACHE: '1' });
