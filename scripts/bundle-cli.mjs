@@ -91,4 +91,6 @@ fs.writeFileSync(bundleFile, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCo
 
 // The build's identity, for bin/code-cache.js: the CRC-32 of the bundle, computed here once
 // rather than by every run (hashing the 1 MB bundle was 1.5 ms of each start).
-fs.writeFileSync(`${bundleFile}.id`, `${zlib.crc32(fs.readFileSync(bundleFile)).toString(16).padStart(8, '0')}\n`);
+// Its size too: bin/code-cache.js takes a cache only for a bundle of that size not changed since.
+const built = fs.readFileSync(bundleFile);
+fs.writeFileSync(`${bundleFile}.id`, `${zlib.crc32(built).toString(16).padStart(8, '0')} ${built.length}\n`);

@@ -12,10 +12,12 @@
  * Where: in Node's compile cache directory (one per Node version, architecture and V8 flags;
  * under the OS temporary directory unless NODE_COMPILE_CACHE names another; none when
  * NODE_DISABLE_COMPILE_CACHE is set), one file per command, named after the build: the CRC-32
- * of the bundle, which the build writes beside it (mailconf.cjs.id; hashing the bundle on each
- * run was 1.5 ms of every start). A header (a tag, the build's CRC and the data's) keeps a cache
- * of another build or a damaged file from ever reaching V8. V8 itself refuses a cache made by
- * another V8 or with other flags; the cache is then made again after the run.
+ * of the bundle, which the build records beside it with the bundle's size (mailconf.cjs.id;
+ * hashing the bundle on each run was 1.5 ms of every start). The record counts only for a
+ * bundle of that size not changed since it was written. A header (a tag, the build's CRC and
+ * the data's) keeps a cache of another build or a damaged file from ever reaching V8. V8 itself
+ * refuses a cache made by another V8 or with other flags; the cache is then made again after
+ * the run.
  *
  * The data's CRC is checked by the first run that reads a cache, which then marks it checked in
  * its header; later runs trust the mark and do not load node:zlib (1.6 ms of a 40 ms start).
@@ -45,10 +47,12 @@ const HEADER = CHECKED_AT + 1;
  * or V8 refused it. No cache is read or written when `cacheName` is null.
  */
 export function loadBundle(file, cacheName) {
-  // The build writes the bundle in ASCII (bundle-cli.mjs): latin1 reads it as UTF-8 would, without decoding.
-  const source = fs.readFileSync(file, 'latin1');
   const dir = cacheName ? nodeModule.getCompileCacheDir?.() : undefined;
-  const buildId = dir ? readBuildId(file) : undefined;
+  // The build's record first, then the bundle: a rebuild in between leaves a bundle newer than the record.
+  const record = dir ? readBuildRecord(file) : undefined;
+  // The build writes the bundle in ASCII (bundle-cli.mjs): latin1 reads it as UTF-8 would, without decoding.
+  const { text: source, stat } = readWithStat(file, 'latin1');
+  const buildId = record && matchesRecord(stat, record) ? record.crc : undefined;
   const sourceCrc = buildId === undefined ? 0 : Number.parseInt(buildId, 16);
   const cacheFile = buildId === undefined ? null : path.join(dir, `mailconf-${cacheName}-${buildId}.cache`);
   const cachedData = cacheFile ? readCache(cacheFile, sourceCrc) : undefined;
@@ -69,46 +73,75 @@ export function loadBundle(file, cacheName) {
   };
 }
 
-/** The bundle's CRC-32 as the build wrote it (8 hex digits); undefined when there is none. */
-function readBuildId(file) {
+/** A file's text and its fstat, from one descriptor. */
+function readWithStat(file, encoding) {
+  const fd = fs.openSync(file, 'r');
   try {
-    const id = fs.readFileSync(`${file}.id`, 'latin1').trim();
-    return /^[0-9a-f]{8}$/.test(id) ? id : undefined;
+    const stat = fs.fstatSync(fd);
+    return { text: fs.readFileSync(fd, encoding), stat };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * What the build recorded of the bundle (mailconf.cjs.id: its CRC-32 and size), with the
+ * record's own time; undefined when there is none.
+ */
+function readBuildRecord(file) {
+  try {
+    const { text, stat } = readWithStat(`${file}.id`, 'latin1');
+    const m = /^([0-9a-f]{8}) (\d+)\n$/.exec(text);
+    return m ? { crc: m[1], size: Number(m[2]), recordedMs: stat.mtimeMs } : undefined;
   } catch {
     return undefined;
   }
 }
 
 /**
+ * Whether the bundle is the one the build recorded: the same size, and not changed since the
+ * record was written (a bundle edited by hand, or a build that has begun again). The cache of
+ * another bundle must never reach V8, which checks only the source's length. npm gives the
+ * files of a package one time, which passes.
+ */
+function matchesRecord(stat, record) {
+  return stat.size === record.size && stat.mtimeMs <= record.recordedMs;
+}
+
+/**
  * The cache's data when the file is whole and made for this bundle; undefined otherwise. The
- * first reading checks the data's CRC and marks the file checked.
+ * first reading checks the data's CRC and marks the file checked, through the descriptor it
+ * read (a cache renamed into place meanwhile by another run is not the one marked).
  */
 function readCache(file, sourceCrc) {
-  let bytes;
+  let fd;
   try {
-    bytes = fs.readFileSync(file);
+    try {
+      fd = fs.openSync(file, 'r+');
+    } catch {
+      fd = fs.openSync(file, 'r');
+    }
   } catch {
     return undefined;
   }
-  if (bytes.length <= HEADER || !bytes.subarray(0, TAG.length).equals(TAG)) return undefined;
-  if (bytes.readUInt32LE(TAG.length) !== sourceCrc) return undefined;
-  const data = bytes.subarray(HEADER);
-  if (bytes[CHECKED_AT] === 1) return data;
-  if (typeof zlib().crc32 !== 'function' || bytes.readUInt32LE(TAG.length + 4) !== zlib().crc32(data)) return undefined;
-  markChecked(file);
-  return data;
-}
-
-/** One byte written in place: a torn write of it cannot happen, and a failure leaves it unchecked. */
-function markChecked(file) {
-  let fd;
   try {
-    fd = fs.openSync(file, 'r+');
-    fs.writeSync(fd, Buffer.of(1), 0, 1, CHECKED_AT);
+    const bytes = fs.readFileSync(fd);
+    if (bytes.length <= HEADER || !bytes.subarray(0, TAG.length).equals(TAG)) return undefined;
+    if (bytes.readUInt32LE(TAG.length) !== sourceCrc) return undefined;
+    const data = bytes.subarray(HEADER);
+    if (bytes[CHECKED_AT] === 1) return data;
+    if (typeof zlib().crc32 !== 'function' || bytes.readUInt32LE(TAG.length + 4) !== zlib().crc32(data)) return undefined;
+    try {
+      // One byte written in place: a torn write of it cannot happen; a failure leaves it unchecked.
+      fs.writeSync(fd, Buffer.of(1), 0, 1, CHECKED_AT);
+    } catch {
+      /* checked again next time */
+    }
+    return data;
   } catch {
-    /* checked again next time */
+    return undefined;
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    fs.closeSync(fd);
   }
 }
 

@@ -1,14 +1,16 @@
 /**
  * `mailconf lint big.conf | head -1`: the reader closes the pipe early. The process (the real
  * command, run as bin/mailconf.js runs it) must say nothing about it and exit with lint's
- * own verdict.
+ * own verdict. `mailconf run`, whose standard error goes away while it serves, keeps serving.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverBundle } from '../../lsp/test/support/server-bundle.js';
+import { freePorts, waitForPort } from '../../runtime/test/helpers/external.js';
 
 let dir: string;
 let bundle: string;
@@ -45,4 +47,34 @@ describe('a reader that closes the pipe early', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
   });
+});
+
+describe('a reader of mailconf run\'s standard error that goes away', () => {
+  it('does not stop the proxy: it logs on, reloads and stops when told', async () => {
+    const [port] = await freePorts(1);
+    const conf = path.join(dir, 'run.conf');
+    // error_log stderr: every connection and reload writes to the closed pipe.
+    fs.writeFileSync(conf, `daemon off;\nerror_log stderr info;\npid ${dir}/run.pid;\nevents {}\nmail {\n  auth_http 127.0.0.1:9/auth;\n  server { listen 127.0.0.1:${port}; protocol imap; }\n}\n`);
+    const child = spawn(process.execPath, [bundle, 'run', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const connectOnce = () =>
+      new Promise<void>((resolve) => {
+        const c = net.connect(port!, '127.0.0.1', () => c.destroy());
+        c.on('close', () => resolve());
+        c.on('error', () => resolve());
+      });
+    const firstChunk = new Promise<void>((resolve) => child.stderr!.once('data', () => resolve()));
+    await waitForPort(port!);
+    // A connection is logged; read that, then go away.
+    await connectOnce();
+    await firstChunk;
+    child.stderr!.destroy();
+    for (let i = 0; i < 3; i++) await connectOnce();
+    child.kill('SIGHUP');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(child.exitCode).toBe(null);
+    await waitForPort(port!);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 20_000);
 });

@@ -117,6 +117,35 @@ describe.skipIf(!built)('the code cache of the installed command', () => {
     }
   });
 
+  it('is not used for a bundle changed after the build, even of the same size', () => {
+    // A copy of the installed command, whose bundle is then edited in place (as when debugging).
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-copy-'));
+    try {
+      for (const sub of ['bin', 'dist/bundle']) {
+        fs.mkdirSync(path.join(copy, sub), { recursive: true });
+        for (const name of fs.readdirSync(path.join(repoRoot, 'packages/cli', sub))) {
+          if (name.endsWith('.map')) continue;
+          fs.copyFileSync(path.join(repoRoot, 'packages/cli', sub, name), path.join(copy, sub, name));
+        }
+      }
+      fs.writeFileSync(path.join(copy, 'package.json'), '{"type": "module"}\n');
+      // The copy's files keep their order in time: the record no older than the bundle.
+      const bundle = path.join(copy, 'dist/bundle/mailconf.cjs');
+      const past = new Date(Date.now() - 60_000);
+      fs.utimesSync(bundle, past, past);
+      const run = () => spawnSync(process.execPath, [path.join(copy, 'bin/mailconf.js'), 'lint', input()], { encoding: 'utf8', env: { ...process.env, NODE_COMPILE_CACHE: cacheRoot } }).stdout;
+      expect(run()).toContain('passwords can be sent unencrypted');
+      expect(run()).toContain('passwords can be sent unencrypted');
+      expect(caches().size).toBe(1);
+      const text = fs.readFileSync(bundle, 'latin1');
+      expect(text).toContain('passwords can be sent unencrypted');
+      fs.writeFileSync(bundle, text.replaceAll('passwords can be sent unencrypted', 'PASSWORDS CAN BE SENT UNENCRYPTED'), 'latin1');
+      expect(run()).toContain('PASSWORDS CAN BE SENT UNENCRYPTED');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('removes the caches of other builds written more than a day ago when it writes its own', () => {
     mailconf(['lint', input()]);
     const [name] = [...caches().keys()];

@@ -38,3 +38,10 @@ export function openFileWarning(connections: number, rlimitNofile: number | null
   if (rlimitNofile !== null && connections <= rlimitNofile) return null;
   return `${connections} worker_connections exceed open file resource limit: ${rlimitNofile ?? soft}`;
 }
+
+/** What `mailconf run` says of worker_rlimit_nofile, which it cannot apply; null when it is not set. */
+export function rlimitIgnored(rlimitNofile: number | null, soft: number | null): string | null {
+  if (rlimitNofile === null) return null;
+  const stays = soft === null ? '' : `: the limit stays ${soft === Infinity ? 'unlimited' : soft}`;
+  return `worker_rlimit_nofile cannot be applied by Node.js and is ignored${stays}`;
+}

@@ -22,7 +22,7 @@ import { Session, type ProtocolDriver, type SessionHost, type TlsLayer } from '.
 import { setupConnection } from './connection-setup.js';
 import { Resolver } from './resolver.js';
 import { buildTlsLayer } from './tls.js';
-import { openFileLimit, openFileWarning } from './open-file-limit.js';
+import { openFileLimit, openFileWarning, rlimitIgnored } from './open-file-limit.js';
 
 const DRIVERS: Record<string, ProtocolDriver> = { imap, pop3, smtp };
 
@@ -31,6 +31,11 @@ export interface ProxyOptions {
   prefix?: string;
   /** Where start-up warnings go (things Node cannot apply); default: the main error log. */
   warn?: (message: string) => void;
+  /**
+   * Log nginx's warning when worker_connections exceeds the open-file limit (default true). nginx
+   * logs it once per configuration taken, so of several workers only one does.
+   */
+  openFileWarning?: boolean;
   /** TLS for listens and STARTTLS, when available (built by the TLS layer). */
   tls?: (server: ServerModel, listen: ListenModel | null) => TlsLayer | null;
 }
@@ -181,13 +186,12 @@ export class MailProxy implements ProxyHandle, SessionHost {
 
   /** nginx's warning when worker_connections exceeds the open-file limit (open-file-limit.ts). */
   private checkOpenFiles(model: MailModel): void {
-    const rlimit = model.main.worker_rlimit_nofile;
+    const rlimit = model.main.worker_rlimit_nofile.value;
     const soft = openFileLimit();
-    const warning = openFileWarning(model.main.worker_connections.value, rlimit.value, soft);
+    const warning = this.options.openFileWarning === false ? null : openFileWarning(model.main.worker_connections.value, rlimit, soft);
     if (warning) this.log.write('warn', warning);
-    if (rlimit.value !== null && soft !== null && rlimit.value !== soft) {
-      this.warn(`worker_rlimit_nofile cannot be applied by Node.js and is ignored: the limit stays ${soft === Infinity ? 'unlimited' : soft}`);
-    }
+    const ignored = rlimitIgnored(rlimit, soft);
+    if (ignored) this.warn(ignored);
   }
 
   private listen(key: string, socket: SocketModel, routes: Route[]): Promise<Listener> {

@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MailModel } from '@mailconf/checker';
 import { startProxy, type ProxyHandle, type ProxyOptions } from './server.js';
+import { openFileLimit, rlimitIgnored } from './open-file-limit.js';
 
 export interface LoadResult {
   /** null when the configuration has errors. */
@@ -64,9 +65,53 @@ function removePid(file: string | null): void {
   }
 }
 
+interface HeldSignals {
+  stop: 'fast' | 'graceful' | null;
+  reload: boolean;
+}
+
+/**
+ * Signals that come while the master starts (reading the configuration, opening sockets,
+ * starting workers) are held and acted on once it runs, as nginx handles them from its start;
+ * without a handler Node ends the process on SIGHUP or SIGTERM. Under systemd, SIGTERM reaches
+ * every process of the service at once, workers still starting included. `release` removes
+ * the handlers and says what came.
+ */
+function holdSignals(onStop: () => void): { release(): HeldSignals } {
+  const held: HeldSignals = { stop: null, reload: false };
+  const stopWith = (how: 'fast' | 'graceful') => () => {
+    held.stop ??= how;
+    onStop();
+  };
+  const handlers: [NodeJS.Signals, () => void][] = [
+    ['SIGTERM', stopWith('fast')],
+    ['SIGINT', stopWith('fast')],
+    ['SIGQUIT', stopWith('graceful')],
+    ['SIGHUP', () => void (held.reload = true)],
+  ];
+  for (const [sig, h] of handlers) process.on(sig, h);
+  return {
+    release() {
+      for (const [sig, h] of handlers) process.off(sig, h);
+      return held;
+    },
+  };
+}
+
 /** Runs until stopped by a signal; resolves with the exit code. */
 export async function runMaster(opts: RunOptions): Promise<number> {
   if (cluster.isWorker) return runWorker(opts);
+  let stopping = false;
+  const early = holdSignals(() => (stopping = true));
+  try {
+    return await runMasterHolding(opts, early, () => stopping);
+  } finally {
+    // Released already once the master runs; this covers a start that failed.
+    early.release();
+  }
+}
+
+async function runMasterHolding(opts: RunOptions, early: { release(): HeldSignals }, stopRequested: () => boolean): Promise<number> {
   const stderr = opts.stderr ?? ((t: string) => process.stderr.write(t));
   const first = await opts.load();
   if (first.report) stderr(first.report);
@@ -132,10 +177,15 @@ export async function runMaster(opts: RunOptions): Promise<number> {
       process.on('SIGINT', onTerm);
       process.on('SIGQUIT', onQuit);
       process.on('SIGHUP', onHup);
+      const held = early.release();
+      if (held.stop) void stop(held.stop === 'graceful');
+      else if (held.reload) void reload();
     });
   }
 
-  // several workers: this process only supervises
+  // several workers: this process only supervises (the workers say nothing of what they cannot apply: said here once)
+  const ignored = rlimitIgnored(model.main.worker_rlimit_nofile.value, openFileLimit());
+  if (ignored) proxyOptions.warn!(ignored);
   pidFile = pidPath(model, opts.prefix);
   try {
     writePid(pidFile);
@@ -144,28 +194,47 @@ export async function runMaster(opts: RunOptions): Promise<number> {
     return 1;
   }
   let generation = new Set<Worker>();
-  let stopping = false;
+  let stopping = stopRequested();
   let current = model;
   // SIGHUPs in a row each start a generation; the one of the latest signal stays
   let reloads = 0;
   let installed = 0;
 
-  const fork = (count: number): Promise<Set<Worker> | null> =>
+  /**
+   * Starts `count` workers. For a configuration taken (start, reload), the first of them logs
+   * what nginx logs once per configuration (MAILCONF_CYCLE_LOG); a worker started again after
+   * one died does not.
+   */
+  const fork = (count: number, newConfiguration = true): Promise<Set<Worker> | null> =>
     new Promise((resolve) => {
       const group = new Set<Worker>();
       let ready = 0;
       let failed = false;
       for (let i = 0; i < count; i++) {
-        const w = cluster.fork({ MAILCONF_WORKER: '1' });
+        const w = cluster.fork({ MAILCONF_WORKER: '1', MAILCONF_CYCLE_LOG: newConfiguration && i === 0 ? '1' : '0' });
+        // A send to a worker whose channel closed meanwhile fails with an 'error' event; its
+        // 'exit' follows and is what counts.
+        w.on('error', () => {});
         group.add(w);
+        let isReady = false;
+        const fail = (message: string | null) => {
+          if (failed) return;
+          failed = true;
+          if (message) stderr(`mailconf: ${message}\n`);
+          for (const x of group) x.kill();
+          resolve(null);
+        };
         w.on('message', (m: Message) => {
-          if (m.type === 'ready' && ++ready === count && !failed) resolve(group);
-          if (m.type === 'failed' && !failed) {
-            failed = true;
-            stderr(`mailconf: ${m.message}\n`);
-            for (const x of group) x.kill();
-            resolve(null);
+          if (m.type === 'ready') {
+            isReady = true;
+            if (++ready === count && !failed) resolve(group);
           }
+          if (m.type === 'failed') fail(m.message);
+        });
+        // Gone before it was ready (killed, or a signal to the whole group): this start failed,
+        // quietly when the master is stopping anyway.
+        w.once('exit', (code, signal) => {
+          if (!isReady) fail(stopping || stopRequested() ? null : `worker ${w.process.pid} exited (${signal ?? code}) before it was ready`);
         });
       }
     });
@@ -175,10 +244,22 @@ export async function runMaster(opts: RunOptions): Promise<number> {
     // nginx's master respawns a worker that died
     generation.delete(w);
     stderr(`mailconf: worker ${w.process.pid} exited (${code}), starting another\n`);
-    void fork(1).then((g) => g && g.forEach((x) => generation.add(x)));
+    void fork(1, false).then((g) => g && g.forEach((x) => generation.add(x)));
   });
 
   const started = await fork(workers);
+  // A stop asked for while the workers started ends the start: those started are stopped and
+  // the master exits 0.
+  if (stopRequested()) {
+    if (started) {
+      for (const w of started) {
+        if (!w.isDead() && w.isConnected()) w.send({ type: 'stop', graceful: false, timeoutMs: null } satisfies Message);
+      }
+      await Promise.all([...started].map((w) => (w.isDead() ? undefined : new Promise((r) => w.once('exit', r)))));
+    }
+    removePid(pidFile);
+    return 0;
+  }
   if (!started) {
     removePid(pidFile);
     return 1;
@@ -193,6 +274,9 @@ export async function runMaster(opts: RunOptions): Promise<number> {
             new Promise<void>((res) => {
               if (w.isDead()) return res();
               w.once('exit', () => res());
+              // A worker whose channel is gone is ending already: under systemd, SIGTERM reaches
+              // every process of the service at once, and the workers go as the master asks them.
+              if (!w.isConnected()) return;
               w.send({ type: 'stop', graceful, timeoutMs: current.main.worker_shutdown_timeout.value } satisfies Message);
             }),
         ),
@@ -206,9 +290,13 @@ export async function runMaster(opts: RunOptions): Promise<number> {
     process.on('SIGTERM', () => void stop(false));
     process.on('SIGINT', () => void stop(false));
     process.on('SIGQUIT', () => void stop(true));
-    process.on('SIGHUP', async () => {
+    process.on('SIGHUP', () => void reload());
+    const held = early.release();
+    if (held.stop) void stop(held.stop === 'graceful');
+    else if (held.reload) void reload();
+    async function reload() {
       // Numbered when the signal comes: a later signal's configuration wins even if an earlier load finishes after it.
-      const reload = ++reloads;
+      const number = ++reloads;
       const next = await opts.load();
       if (!next.model) {
         stderr(next.report);
@@ -218,15 +306,15 @@ export async function runMaster(opts: RunOptions): Promise<number> {
       void fork(workerCount(next.model)).then((g) => {
         if (!g) return;
         // stopped meanwhile, or a later reload's workers are serving already: not wanted
-        if (stopping || reload < installed) return void stopAll(g, false);
-        installed = reload;
+        if (stopping || number < installed) return void stopAll(g, false);
+        installed = number;
         // the generation serving now, which is not the one of the signal when reloads overlap
         const old = generation;
         current = next.model!;
         generation = g;
         void stopAll(old, true);
       });
-    });
+    }
   });
 }
 
@@ -240,7 +328,7 @@ async function runWorker(opts: RunOptions): Promise<number> {
   }
   let proxy: ProxyHandle;
   try {
-    proxy = await startProxy(r.model, { ...opts.proxy, prefix: opts.prefix, warn: () => {} });
+    proxy = await startProxy(r.model, { ...opts.proxy, prefix: opts.prefix, warn: () => {}, openFileWarning: process.env.MAILCONF_CYCLE_LOG === '1' });
   } catch (err) {
     send({ type: 'failed', message: (err as Error).message });
     return 1;

@@ -64,8 +64,11 @@ describe('the limit of this process', () => {
 });
 
 describe.skipIf(!built)('mailconf run started under ulimit -n 1024', () => {
-  /** The error log and standard error of `mailconf run` once it listens. */
-  async function started(main: string): Promise<{ log: string; stderr: string }> {
+  /**
+   * The error log and standard error of `mailconf run` once it listens (and, with `reload`, once
+   * a SIGHUP has been taken and the log shows it).
+   */
+  async function started(main: string, reload?: (log: () => string) => boolean): Promise<{ log: string; stderr: string }> {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-nofile-run-'));
     const [port] = await freePorts(1);
     const log = path.join(dir, 'error.log');
@@ -75,13 +78,21 @@ describe.skipIf(!built)('mailconf run started under ulimit -n 1024', () => {
       `daemon off;\n${main}\nerror_log ${log} warn;\npid ${dir}/run.pid;\nevents { worker_connections 4096; }\nmail {\n  auth_http 127.0.0.1:9/auth;\n  server { listen 127.0.0.1:${port}; protocol imap; }\n}\n`,
     );
     const child = spawn('sh', ['-c', `ulimit -n 1024 && exec "${process.execPath}" "${CLI_BIN}" run "${conf}"`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise((r) => child.once('exit', r));
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
     try {
       await waitForPort(port!);
+      if (reload) {
+        child.kill('SIGHUP');
+        const end = Date.now() + 10_000;
+        while (!reload(() => fs.readFileSync(log, 'utf8')) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+        // Whatever else the reload would log has had time to come.
+        await new Promise((r) => setTimeout(r, 300));
+      }
     } finally {
       child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
     }
     return { log: fs.readFileSync(log, 'utf8'), stderr };
   }
@@ -97,4 +108,12 @@ describe.skipIf(!built)('mailconf run started under ulimit -n 1024', () => {
     // mailconf's own remarks on what Node.js cannot do go to standard error, as the others do.
     expect(stderr).toContain('mailconf: warning: worker_rlimit_nofile cannot be applied by Node.js and is ignored: the limit stays 1024');
   }, 20_000);
+
+  it('with several workers, logs the warning once per configuration taken and says once that it cannot apply worker_rlimit_nofile', async () => {
+    const warnings = (log: string) => log.match(/exceed open file resource limit: 2000\n/g)?.length ?? 0;
+    const { log, stderr } = await started('worker_processes 3;\nworker_rlimit_nofile 2000;', (read) => warnings(read()) >= 2);
+    // Start and reload: twice, as nginx logs it (once per cycle), not once per worker.
+    expect(warnings(log)).toBe(2);
+    expect(stderr.match(/worker_rlimit_nofile cannot be applied/g)).toHaveLength(1);
+  }, 30_000);
 });

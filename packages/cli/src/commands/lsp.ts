@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from './index.js';
-import { writeErr } from '../io/output.js';
+import { keepRunningWhenReadersGo, writeErr } from '../io/output.js';
 
 interface LspFlags {
   stdio?: boolean;
@@ -26,6 +26,7 @@ export function registerLsp(program: Command, setExit: SetExit): void {
     // Editors add their own arguments, such as --clientProcessId=N (read by the server).
     .allowUnknownOption()
     .action(async (flags: LspFlags) => {
+      keepRunningWhenReadersGo();
       if (flags.socket !== undefined && !/^\d+$/.test(flags.socket)) {
         writeErr(`mailconf lsp: --socket expects a port number, not "${flags.socket}"\n`);
         return setExit(2);

@@ -14,7 +14,7 @@ import { runMaster, type LoadResult } from '@mailconf/runtime';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import { stylish, useColor } from '../output/stylish.js';
 import type { SetExit } from './index.js';
-import { isTerminal, writeErr } from '../io/output.js';
+import { isTerminal, keepRunningWhenReadersGo, writeErr } from '../io/output.js';
 
 interface RunOptions {
   nginxVersion?: string;
@@ -31,6 +31,7 @@ export function registerRun(program: Command, setExit: SetExit): void {
     .option('-p, --prefix <dir>', "base for relative paths such as error_log and pid (default: the file's directory)")
     .option('--no-includes', 'do not follow include directives')
     .action(async (file: string, opts: RunOptions) => {
+      keepRunningWhenReadersGo();
       if (opts.nginxVersion && !/^\d+\.\d+(\.\d+)?$/.test(opts.nginxVersion)) {
         writeErr(`mailconf: invalid --nginx-version "${opts.nginxVersion}"\n`);
         return setExit(2);

@@ -25,7 +25,23 @@ const closed = [false, false, false];
  * ends the writing quietly and the command still exits with its own verdict, as cat and grep do.
  */
 export function directOutput(): void {
-  direct = true;
+  // A Windows console takes text as UTF-16 and colour once the stream asks for it: only the
+  // stream objects do both.
+  direct = process.platform !== 'win32';
+}
+
+/**
+ * For the commands that keep running (`run`, `lsp`), whose libraries write through Node's
+ * streams (the proxy's `error_log stderr`, the language server's protocol): a reader that goes
+ * away must not end the process. Without a handler Node throws the stream's EPIPE error.
+ */
+export function keepRunningWhenReadersGo(): void {
+  if (!direct) return;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
 }
 
 export function writeOut(text: string | Uint8Array): void {
