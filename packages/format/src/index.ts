@@ -3,3 +3,4 @@ export { resolveOptions, detectLineEnding, DEFAULT_INDENT_SIZE, type FormatOptio
 export { meaningTokens, meaningDiffers, firstDifference, verifyFormatted, type MeaningToken } from './meaning.js';
 export { editorconfigOptions } from './editorconfig.js';
 export { unifiedDiff } from './diff.js';
+export { newSyntaxError, withinBufferLimit } from './buffer-limit.js';

@@ -71,7 +71,7 @@ export function loadConfigText(text: string, file: string, options: LoadOptions 
   const abs = isStdin ? '-' : path.resolve(file);
   const configDir = options.configDir ?? (isStdin ? process.cwd() : path.dirname(abs));
   const tree = options.lazyTree ? 'lazy' : 'eager';
-  const main = parse(text, { path: abs, tree });
+  const main = parse(text, { path: abs, tree, encoding });
   const set: ConfigSet = {
     main,
     files: new Map([[abs, main]]),
@@ -116,7 +116,7 @@ function followIncludes(set: ConfigSet, file: ParsedFile, chain: string[], optio
         }
         const decoded = decodeSource(bytes);
         if (!options.readFile) releaseBytes(bytes);
-        parsed = parse(decoded.text, { path: t, tree: options.lazyTree ? 'lazy' : 'eager' });
+        parsed = parse(decoded.text, { path: t, tree: options.lazyTree ? 'lazy' : 'eager', encoding: decoded.encoding });
         set.files.set(t, parsed);
         set.encodings.set(t, decoded.encoding);
         followIncludes(set, parsed, [...chain, t], options);

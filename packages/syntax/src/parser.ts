@@ -12,9 +12,12 @@ import { K_CLOSE, K_COMMENT, K_DQUOTE, K_OPEN, K_SEMI, K_SQUOTE, K_WORD, K_WS, m
 import { LineIndex, SourceRange, type Range } from './positions.js';
 import type { BlankLines, Block, Comment, Directive, Node, ParsedFile, SyntaxErrorCode, SyntaxIssue, Terminator, Word } from './tree.js';
 import { byteLength, unescapeWord } from './words.js';
+import type { SourceEncoding } from './source.js';
 
 /** nginx reads words into a 4096-byte buffer (config-language.md §3.6). */
 const BUFFER = 4096;
+/** Tokens shorter than this (in characters, up to 4 bytes each) cannot fill the buffer. */
+const MIN_LONG_CHARS = (BUFFER - 2) / 4;
 
 export interface ParseOptions {
   /** The path to report; `-` for standard input. */
@@ -25,6 +28,11 @@ export interface ParseOptions {
    * that usually want the errors alone (`mailconf parse`).
    */
   tree?: 'eager' | 'lazy';
+  /**
+   * How the file's bytes became this text (default utf8): nginx counts a word's length in
+   * bytes, which for a Latin-1 file are its characters.
+   */
+  encoding?: SourceEncoding;
 }
 
 const NO_COMMENTS: Comment[] = [];
@@ -203,9 +211,9 @@ class SyntaxDirective implements Directive {
  */
 export function parse(source: string, options: ParseOptions = {}): ParsedFile {
   const store = scan(source);
-  const file = new SyntaxFile(options.path ?? '-', source, store);
+  const file = new SyntaxFile(options.path ?? '-', source, store, options.encoding ?? 'utf8');
   const builder = options.tree === 'lazy' ? null : file.treeBuilder();
-  file.mayInclude = read(store, source, () => file.lines, file.errors, builder);
+  file.mayInclude = read(store, source, () => file.lines, file.errors, builder, file.encoding);
   if (builder) file.adoptTree(builder.root);
   return file;
 }
@@ -221,6 +229,7 @@ class SyntaxFile implements ParsedFile {
     readonly path: string,
     readonly source: string,
     readonly store: TokenStore,
+    readonly encoding: SourceEncoding,
   ) {}
   get lines(): LineIndex {
     this.#lines ??= new LineIndex(this.source);
@@ -229,7 +238,7 @@ class SyntaxFile implements ParsedFile {
   get children(): Node[] {
     if (!this.#children) {
       const builder = this.treeBuilder();
-      read(this.store, this.source, () => this.lines, null, builder);
+      read(this.store, this.source, () => this.lines, null, builder, this.encoding);
       this.#children = builder.root;
     }
     return this.#children;
@@ -252,7 +261,7 @@ class SyntaxFile implements ParsedFile {
  * Words, comments and open blocks are tracked as token indexes, so with no builder nothing
  * is allocated per statement. Returns whether any statement is named `include`.
  */
-function read(store: TokenStore, source: string, lines: () => LineIndex, errors: SyntaxIssue[] | null, builder: TreeBuilder | null): boolean {
+function read(store: TokenStore, source: string, lines: () => LineIndex, errors: SyntaxIssue[] | null, builder: TreeBuilder | null, encoding: SourceEncoding): boolean {
   const { kinds, starts, ends, count } = store;
   /** Token indexes of the words of the statement being read. */
   const pending: number[] = [];
@@ -317,6 +326,7 @@ function read(store: TokenStore, source: string, lines: () => LineIndex, errors:
       }
       case K_COMMENT: {
         if (isQuote(i - 1) && closed(i - 1)) error('unexpected-after-quote', 'unexpected "#"', ts, ts + 1);
+        else if (errors && te - ts >= MIN_LONG_CHARS) checkCommentLength(ts);
         if (pending.length) {
           pendingComments.push(i);
           pendingTrailing.push(!freshLine);
@@ -362,7 +372,7 @@ function read(store: TokenStore, source: string, lines: () => LineIndex, errors:
           const c = String.fromCodePoint(source.codePointAt(ts)!);
           error('unexpected-after-quote', `unexpected "${c}"`, ts, ts + c.length);
         }
-        if (errors && te - ts >= BUFFER / 4) checkLength(i);
+        if (errors && te - ts >= MIN_LONG_CHARS) checkLength(i);
         if (pending.length === 0) pendingFirst = i;
         pending.push(i);
         freshLine = false;
@@ -399,21 +409,56 @@ function read(store: TokenStore, source: string, lines: () => LineIndex, errors:
     return first < 0 ? '' : wordParts(source, kinds[first]!, starts[first]!, ends[first]!).value;
   }
 
+  /** The first 10 bytes of a text, as nginx prints them (`%*s`). */
+  function first10(t: string): string {
+    return encoding === 'latin1' ? t.slice(0, 10) : firstBytes(t, 10);
+  }
+
+  /** Bytes of the file from offset s to e, as nginx counts them. */
+  function bytes(s: number, e: number): number {
+    return encoding === 'latin1' ? e - s : byteLength(source.slice(s, e));
+  }
+
+  /**
+   * nginx reads a file through a 4096-byte buffer and refuses a token whose span no longer fits
+   * in it when the buffer must be filled again (ngx_conf_read_token). The span starts at the
+   * token (after an opening quote) and ends where nginx next notes a start: a `;` or `{` that
+   * ends the statement, or the first character read between tokens. So the whitespace byte that
+   * ends a word, or follows a closing quote, counts, and a `;` or `{` right after does not.
+   * The check is made only when a byte is left to read, so a token that reaches the end of the
+   * file may be one byte longer.
+   */
   function checkLength(i: number) {
-    const { inner, quote, closed: isClosed } = wordParts(source, kinds[i]!, starts[i]!, ends[i]!);
-    const len = byteLength(inner);
     const at = starts[i]!;
     const end = ends[i]!;
+    const kind = kinds[i]!;
     const line = lineAt(at);
-    if (quote) {
-      if (len >= BUFFER) {
-        error('too-long-quoted', `too long parameter, probably missing terminating "${quote}" character`, at, end, line);
-      } else if (len >= BUFFER - 1 && isClosed) {
-        error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, at, end, line);
+    /** Bytes read after the token before a start is noted: the whitespace byte after it, if more follows. */
+    const next = source.charCodeAt(end);
+    const trailing = (next === 32 || next === 9 || next === 13 || next === 10) && end + 1 < source.length ? 1 : 0;
+    if (kind === K_DQUOTE || kind === K_SQUOTE) {
+      const isClosed = closedQuote(source, at, end);
+      const inner = bytes(at + 1, isClosed ? end - 1 : end);
+      // Still inside the quotes when the buffer is full.
+      if (inner >= BUFFER + (isClosed ? 0 : 1)) {
+        error('too-long-quoted', `too long parameter, probably missing terminating "${source[at]}" character`, at, end, line);
+        return;
       }
-    } else if (len >= BUFFER) {
-      error('too-long-parameter', `too long parameter "${firstBytes(inner, 10)}..." started`, at, end, line);
+      if (!isClosed || end >= source.length) return;
+      if (inner + 1 + trailing >= BUFFER) error('too-long-parameter', `too long parameter "${first10(source.slice(at + 1, end))}..." started`, at, end, line);
+      return;
     }
+    const word = bytes(at, end);
+    // To the end of the file: refused only when a byte is left to read with the buffer full.
+    if (word + trailing >= BUFFER + (end >= source.length ? 1 : 0)) error('too-long-parameter', `too long parameter "${first10(source.slice(at, end))}..." started`, at, end, line);
+  }
+
+  /** A comment's span runs from `#` to the line feed that ends it (spaces and CR included). */
+  function checkCommentLength(at: number) {
+    const lf = source.indexOf('\n', at);
+    // To the end of the file: refused only when a byte is left to read with the buffer full.
+    const end = lf === -1 ? source.length : lf;
+    if (bytes(at, end) >= BUFFER + (lf === -1 ? 1 : 0)) error('too-long-parameter', `too long parameter "${first10(source.slice(at, end))}..." started`, at, end, lineAt(at));
   }
 }
 

@@ -1,3 +1,4 @@
+import type { SourceEncoding } from './source.js';
 /**
  * The lossless syntax tree. Every token of the source (whitespace and comments included)
  * is kept in `ParsedFile.tokens`; nodes point into that list by index, so printing the
@@ -117,6 +118,8 @@ export interface ParsedFile {
   readonly lines: LineIndex;
   /** False when no statement is named `include`, so loaders need not build the tree to look. */
   readonly mayInclude: boolean;
+  /** How the file's bytes became `source` (nginx counts lengths in bytes). */
+  readonly encoding: SourceEncoding;
 }
 
 /** Visits every directive in document order (iterative, so deep nesting cannot overflow the stack). */

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { editorconfigOptions, format, unifiedDiff, verifyFormatted, type FormatOptions } from '@mailconf/format';
+import { editorconfigOptions, format, newSyntaxError, unifiedDiff, verifyFormatted, type FormatOptions } from '@mailconf/format';
 import { decodeSource, encodeSource, parse } from '@mailconf/syntax';
 import { displayPath } from '../io/read-input.js';
 import { readStdinSync } from '../io/read-stdin.js';
@@ -80,7 +80,7 @@ function formatOne(input: string, cli: FormatOptions, flags: FmtFlags): number {
   }
   inputRead(bytes.length);
   const { text, encoding } = decodeSource(bytes);
-  const file = parse(text, { path: shown });
+  const file = parse(text, { path: shown, encoding });
   if (file.errors.length) {
     const lines = file.errors.map((e) => `${shown}:${e.line}:${e.range.start.column}: ${e.message}${e.hint ? ` (${e.hint})` : ''}`);
     writeErr(`${lines.join('\n')}\n${shown}: not formatted: syntax errors\n`);
@@ -89,7 +89,20 @@ function formatOne(input: string, cli: FormatOptions, flags: FmtFlags): number {
 
   // Command-line flags win over .editorconfig, which wins over the defaults.
   const options: FormatOptions = { ...(flags.editorconfig && !stdin ? editorconfigOptions(input) : {}), ...cli };
-  const formatted = format(file, options);
+  let formatted: string;
+  try {
+    formatted = format(file, options);
+  } catch (err) {
+    // A string past V8's limit (indentation grows with the square of the depth: 12,000 nested blocks).
+    if (!(err instanceof RangeError)) throw err;
+    writeErr(`mailconf fmt: ${shown}: not formatted: the result would be too large (${err.message}); try --indent 0\n`);
+    return 2;
+  }
+  const tooLong = newSyntaxError(file, formatted);
+  if (tooLong) {
+    writeErr(`mailconf fmt: ${shown}: not formatted: nginx would refuse the result (line ${tooLong.line}: ${tooLong.message}: whitespace added next to a long word or comment counts in nginx's 4096-byte buffer), the file is left as it is\n`);
+    return 2;
+  }
   const problem = verifyFormatted(file, formatted);
   if (problem) {
     writeErr(`mailconf fmt: internal error on ${shown}: ${problem}; the file is left as it is\n`);

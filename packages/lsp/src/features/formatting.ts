@@ -42,17 +42,18 @@ function toLsp(file: ParsedFile, edits: FormatEdit[]): TextEdit[] {
   return edits.map((e) => ({ range: toRange(file.lines, e.start, e.end), newText: e.newText }));
 }
 
+// withinBufferLimit: no edits where they would make a token too long for nginx's buffer (as `mailconf fmt` refuses).
 export function formatDocument(f: Formatter, file: ParsedFile, options: FormatOptions): TextEdit[] {
-  return toLsp(file, f.formatEdits(file, options));
+  return toLsp(file, f.withinBufferLimit(file, f.formatEdits(file, options)));
 }
 
 export function formatDocumentRange(f: Formatter, file: ParsedFile, start: number, end: number, options: FormatOptions): TextEdit[] {
-  return toLsp(file, f.formatRange(file, { start, end }, options));
+  return toLsp(file, f.withinBufferLimit(file, f.formatRange(file, { start, end }, options)));
 }
 
 /** After `;` or `}` is typed: the statement it ends (the character before the cursor). */
 export function formatOnType(f: Formatter, file: ParsedFile, offset: number, ch: string, options: FormatOptions): TextEdit[] {
   const at = offset - 1;
   if (at < 0 || file.source[at] !== ch) return [];
-  return toLsp(file, f.formatRange(file, { start: at, end: at }, options));
+  return toLsp(file, f.withinBufferLimit(file, f.formatRange(file, { start: at, end: at }, options)));
 }

@@ -1,0 +1,43 @@
+/**
+ * Where whitespace has meaning after all: nginx reads a file through a 4096-byte buffer and
+ * refuses a token whose span (counting the whitespace byte after a word or closing quote, and
+ * a comment's trailing spaces and CR) no longer fits in it (@mailconf/syntax's parser says
+ * exactly when). Formatting can add such a byte (`location /<4094 bytes>{` becomes
+ * `location /<4094 bytes> {`, a CRLF file's comment gains a CR) and so turn a file nginx takes
+ * into one it refuses. Only files with a token long enough to come near the limit are
+ * checked, by reading the result as nginx would.
+ */
+import { K_COMMENT, K_DQUOTE, K_SQUOTE, K_WORD, parse, type ParsedFile, type SyntaxIssue } from '@mailconf/syntax';
+import type { TextEdit } from './format.js';
+
+/** Tokens shorter than this (in characters, up to 4 bytes each) cannot come near the buffer's size. */
+const NEAR_LIMIT = (4096 - 2) / 4;
+
+function hasLongToken(file: ParsedFile): boolean {
+  const { kinds, starts, ends, count } = file.store;
+  for (let i = 0; i < count; i++) {
+    const k = kinds[i]!;
+    if ((k === K_WORD || k === K_DQUOTE || k === K_SQUOTE || k === K_COMMENT) && ends[i]! - starts[i]! >= NEAR_LIMIT) return true;
+  }
+  return false;
+}
+
+/** The first syntax error nginx would find in the formatted text and not in the original, or null. */
+export function newSyntaxError(original: ParsedFile, formatted: string): SyntaxIssue | null {
+  if (original.errors.length || !hasLongToken(original)) return null;
+  return parse(formatted, { path: original.path, tree: 'lazy', encoding: original.encoding }).errors[0] ?? null;
+}
+
+/** The edits, or none when applying them would give a text nginx refuses (see above). */
+export function withinBufferLimit(file: ParsedFile, edits: TextEdit[]): TextEdit[] {
+  if (!edits.length || file.errors.length || !hasLongToken(file)) return edits;
+  const sorted = [...edits].sort((a, b) => a.start - b.start);
+  let text = '';
+  let at = 0;
+  for (const e of sorted) {
+    text += file.source.slice(at, e.start) + e.newText;
+    at = e.end;
+  }
+  text += file.source.slice(at);
+  return newSyntaxError(file, text) ? [] : edits;
+}
