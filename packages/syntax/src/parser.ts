@@ -186,7 +186,9 @@ class SyntaxDirective implements Directive {
     return this.#args;
   }
   argValue(i: number): string {
-    if (i < 0 || i >= this.argCount) throw new RangeError(`argument ${i} of ${this.argCount}`);
+    // A missing argument reads as empty: a statement with too few arguments is reported
+    // (argument-count) and still reaches the checks that read it, which must never stop on it.
+    if (i < 0 || i >= this.argCount) return '';
     if (this.#args) return this.#args[i]!.value;
     return this.#words.value(this.#at + 1 + i);
   }

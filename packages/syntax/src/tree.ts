@@ -48,7 +48,7 @@ export interface Directive {
   args: Word[];
   /** `args.length`, without making the word objects (a large file's checker reads this for every statement). */
   readonly argCount: number;
-  /** `args[i].value`, without making the word objects. */
+  /** `args[i].value`, without making the word objects; '' for an argument the statement does not have. */
   argValue(i: number): string;
   /** `;` or `{` as written; null when the statement was never terminated (a syntax error). */
   terminator: Terminator;

@@ -67,7 +67,8 @@ describe('parser properties', () => {
         const made = all(parse(t).children).map((d) => ({ name: d.nameWord?.value ?? '', values: d.args.map((a) => a.value) }));
         expect(fresh).toEqual(made);
         for (const d of all(parse(t).children)) {
-          expect(() => d.argValue(d.argCount)).toThrow(RangeError);
+          expect(d.argValue(d.argCount)).toBe('');
+          expect(d.argValue(-1)).toBe('');
           void d.args;
           expect(Array.from({ length: d.argCount }, (_, i) => d.argValue(i))).toEqual(d.args.map((a) => a.value));
         }

@@ -178,7 +178,8 @@ const HTTP: Record<string, Reader> = {
       if (d.argValue(0).startsWith('$')) out.words.push(word(d, 0, 'name'));
       else out.invalid.push({ arg: 0, message: `invalid variable name "${d.argValue(0)}"` });
     }
-    defines(d.argCount - 1)(d, out, '');
+    // Without arguments (a statement cut short) there is nothing to define.
+    if (d.argCount) defines(d.argCount - 1)(d, out, '');
   },
   memcached_pass: (_d, out) => {
     out.implicit.push('memcached_key');
