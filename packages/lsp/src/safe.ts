@@ -3,6 +3,8 @@
  * answered with an empty result, so a bug or an unexpected input never takes the server
  * (and with it every other feature) down.
  */
+import { ResponseError } from 'vscode-languageserver';
+
 export interface Logger {
   error(message: string): void;
   warn(message: string): void;
@@ -19,6 +21,8 @@ export function guard<A extends unknown[], R>(log: Logger, name: string, fallbac
     try {
       return await fn(...args);
     } catch (err) {
+      // An answer the protocol has (ContentModified): the client's to handle, not a failure.
+      if (err instanceof ResponseError) throw err;
       log.error(`mailconf: ${name} failed: ${describeError(err)}`);
       return fallback;
     }

@@ -12,6 +12,8 @@
 import { getProfile } from '@mailconf/schema';
 import {
   CodeActionKind,
+  LSPErrorCodes,
+  ResponseError,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
@@ -185,7 +187,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   /** The document's view once its settings are known: fresh (current analysis) or fast (current parse). */
   async function view(uri: string, fresh: boolean) {
     const pending = awaitingSettings.get(uri);
-    if (pending) await pending;
+    if (pending) {
+      // Held until the document's settings came: an answer must still be for the text the
+      // request was sent about (positions, edits), or the client is told it changed.
+      const asked = ws.get(uri)?.doc.version;
+      await pending;
+      if (ws.get(uri)?.doc.version !== asked) throw new ResponseError(LSPErrorCodes.ContentModified, 'the document changed before the request could be answered');
+    }
     return fresh ? ws.resolve(uri) : ws.syntaxView(uri);
   }
   let timer: ReturnType<typeof setTimeout> | undefined;

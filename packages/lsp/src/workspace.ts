@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decodeSource, parse, type ParsedFile } from '@mailconf/syntax';
+import { decodeSource, parse, type ParsedFile, readConfigBytes } from '@mailconf/syntax';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analysis } from './analysis.js';
 import type { Logger } from './safe.js';
@@ -157,11 +157,8 @@ export class Workspace {
   private readFile = (p: string): Uint8Array | null => {
     const open = this.byPath.get(p);
     if (open) return new TextEncoder().encode(open.doc.getText());
-    try {
-      return fs.readFileSync(p);
-    } catch {
-      return null;
-    }
+    // As nginx reads it (a device or FIFO as empty: `include /dev/zero;` must not hang the server).
+    return readConfigBytes(p);
   };
 
   private fingerprint(s: EffectiveSettings): string {

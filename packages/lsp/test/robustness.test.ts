@@ -119,3 +119,30 @@ describe('bad requests', () => {
     expect(failures()).toEqual([]);
   });
 });
+
+describe('a request held while the client answers slowly', () => {
+  it('is not answered for a later text: the client is told the document changed', async () => {
+    // The server waits for the document's settings before answering; a change meanwhile would
+    // make the hover name another statement and formatting edits land in the wrong place.
+    let release!: () => void;
+    client.holdConfiguration = new Promise<void>((r) => (release = r));
+    try {
+      const text = 'events {}\nmail {\n    server {\n        listen 143;\n    }\n}\n';
+      const doc = await client.open(path.join(fixturesDir, 'structure/held.conf'), text);
+      const hover = client.request('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: 3, character: 9 } });
+      const formatting = client.request('textDocument/formatting', { textDocument: { uri: doc.uri }, options: { tabSize: 4, insertSpaces: true } });
+      await client.replace(doc, `# a line on top\n${text}`);
+      release();
+      await expect(hover).rejects.toMatchObject({ code: -32801 });
+      await expect(formatting).rejects.toMatchObject({ code: -32801 });
+      // Asked again now, about the text as it is.
+      const again = await client.request<{ contents: { value: string } } | null>('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: 4, character: 9 } });
+      expect(again?.contents.value).toContain('listen');
+      await client.close(doc);
+    } finally {
+      client.holdConfiguration = null;
+      release();
+    }
+    expect(failures()).toEqual([]);
+  });
+});

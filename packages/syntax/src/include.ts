@@ -127,12 +127,36 @@ function followIncludes(set: ConfigSet, file: ParsedFile, chain: string[], optio
 }
 
 function defaultRead(abs: string): Uint8Array | null {
+  return readConfigBytes(abs);
+}
+
+/**
+ * A configuration file's bytes as nginx reads them: as many as fstat says the file has. A
+ * device or a FIFO has none, and nginx reads it as empty (`include /dev/zero;` would otherwise
+ * never end). Opened without waiting for a FIFO's writer. null when it cannot be read.
+ */
+export function readConfigBytes(abs: string): Uint8Array | null {
+  let fd: number;
   try {
-    return fs.readFileSync(abs);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EACCES') return null;
+    fd = fs.openSync(abs, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch {
     return null;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isFile()) return fs.readFileSync(fd);
+    const out = Buffer.alloc(st.size);
+    let at = 0;
+    while (at < out.length) {
+      const n = fs.readSync(fd, out, at, out.length - at, at);
+      if (n === 0) break;
+      at += n;
+    }
+    return out.subarray(0, at);
+  } catch {
+    return null;
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

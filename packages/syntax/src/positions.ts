@@ -64,9 +64,12 @@ export class LineIndex {
   }
 
   editorPosition(offset: number): EditorPosition {
+    // Between the CR and the LF of a CRLF is no place in an editor's line: the end of the line.
+    const t = this.text;
+    const at = offset > 0 && t.charCodeAt(offset) === 10 && t.charCodeAt(offset - 1) === 13 ? offset - 1 : offset;
     const starts = this.getEditorStarts();
-    const line = upperBound(starts, offset) - 1;
-    return { line, character: offset - starts[line]! };
+    const line = upperBound(starts, at) - 1;
+    return { line, character: at - starts[line]! };
   }
 
   offsetAt(pos: EditorPosition): number {
@@ -74,8 +77,13 @@ export class LineIndex {
     if (pos.line < 0) return 0;
     if (pos.line >= starts.length) return this.text.length;
     const lineStart = starts[pos.line]!;
-    const next = pos.line + 1 < starts.length ? starts[pos.line + 1]! : this.text.length;
-    return Math.min(lineStart + Math.max(pos.character, 0), next);
+    let end = this.text.length;
+    if (pos.line + 1 < starts.length) {
+      // A character past the line's end means its end (LSP), before the CR, LF or CRLF.
+      end = starts[pos.line + 1]! - 1;
+      if (this.text.charCodeAt(end) === 10 && end > lineStart && this.text.charCodeAt(end - 1) === 13) end--;
+    }
+    return Math.min(lineStart + Math.max(pos.character, 0), end);
   }
 
   private getEditorStarts(): number[] {

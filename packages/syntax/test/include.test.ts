@@ -1,7 +1,10 @@
 /** include as nginx resolves it: against the main file's directory, globs sorted, problems reported. */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { directives, loadConfigFile } from '@mailconf/syntax';
+import { afterAll, describe, expect, it } from 'vitest';
+import { directives, loadConfigFile, loadConfigText } from '@mailconf/syntax';
 import { hasNginx, repoRoot, runOracle } from '../../../test/support/shared.js';
 
 const dir = path.join(repoRoot, 'fixtures/syntax/includes');
@@ -35,5 +38,20 @@ describe('include', () => {
   it.skipIf(!hasNginx)('nginx reads the same configuration (oracle with includes kept)', () => {
     const [v] = runOracle([path.join(dir, 'main.conf')], ['--keep-includes']);
     expect(v!.ok, v!.message ?? '').toBe(true);
+  });
+});
+
+describe('include of what is not a regular file', () => {
+  const fifoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mailconf-fifo-'));
+  const fifo = path.join(fifoDir, 'pipe.conf');
+  const madeFifo = spawnSync('mkfifo', [fifo]).status === 0;
+  afterAll(() => fs.rmSync(fifoDir, { recursive: true, force: true }));
+
+  // nginx reads as many bytes as fstat gives: none for a device or a FIFO (and no wait for a writer).
+  it.skipIf(!fs.existsSync('/dev/zero') || !madeFifo)('reads a device or a FIFO as empty, as nginx does, instead of reading for ever', () => {
+    const text = `events {}\ninclude /dev/zero;\ninclude ${fifo};\nmail {\n    include /dev/null;\n}\n`;
+    const set = loadConfigText(text, path.join(fifoDir, 'nginx.conf'));
+    expect(set.issues).toEqual([]);
+    for (const f of ['/dev/zero', fifo, '/dev/null']) expect(set.files.get(f)?.source).toBe('');
   });
 });

@@ -44,3 +44,22 @@ describe('LineIndex', () => {
     expect(text.slice(mail.range.start.offset, mail.range.end.offset)).toBe(text.trimEnd());
   });
 });
+
+describe('editor positions on CRLF lines', () => {
+  const text = 'listen 143 # no semicolon yet\r\nnext\r\n';
+  const lines = new LineIndex(text);
+  const lf = text.indexOf('\n');
+
+  it('maps the offset between CR and LF to the end of the line, not past it', () => {
+    // The line has 29 characters; a range ending at the LF (a comment's end in the token store) ends at 29.
+    expect(lines.editorPosition(lf)).toEqual({ line: 0, character: 29 });
+    expect(lines.editorPosition(lf - 1)).toEqual({ line: 0, character: 29 });
+    expect(lines.editorPosition(lf + 1)).toEqual({ line: 1, character: 0 });
+  });
+
+  it('reads a character past the end of a line as its end, before the CR', () => {
+    expect(lines.offsetAt({ line: 0, character: 500 })).toBe(lf - 1);
+    expect(lines.offsetAt({ line: 1, character: 500 })).toBe(text.lastIndexOf('\r'));
+    expect(lines.offsetAt({ line: 1, character: 2 })).toBe(lf + 3);
+  });
+});

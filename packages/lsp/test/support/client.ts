@@ -125,6 +125,8 @@ export class LspClient {
   readonly logs: string[] = [];
   refreshRequests = 0;
   settings: Record<string, unknown>;
+  /** While set, workspace/configuration is answered only once it resolves (a slow client). */
+  holdConfiguration: Promise<void> | null = null;
   initializeResult!: InitializeResult;
   private waiters: (() => void)[] = [];
   private versions = new Map<string, number>();
@@ -156,7 +158,10 @@ export class LspClient {
     connection.onNotification('window/showMessage', (p: { message: string }) => {
       client.logs.push(p.message);
     });
-    connection.onRequest(ConfigurationRequest.type, (p) => p.items.map((item) => (item.section === 'mailconf' ? client.settings : null)));
+    connection.onRequest(ConfigurationRequest.type, async (p) => {
+      if (client.holdConfiguration) await client.holdConfiguration;
+      return p.items.map((item) => (item.section === 'mailconf' ? client.settings : null));
+    });
     connection.onRequest(RegistrationRequest.type, () => undefined);
     connection.onRequest(DiagnosticRefreshRequest.type, () => {
       client.refreshRequests++;
