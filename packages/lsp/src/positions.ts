@@ -13,6 +13,8 @@ export function toRange(lines: LineIndex, start: number, end: number): Range {
   return { start: lines.editorPosition(start), end: lines.editorPosition(end) };
 }
 
+/** LSP positions are unsigned integers; anything else a client sends is read as the nearest one. */
 export function toOffset(lines: LineIndex, p: Position): number {
-  return lines.offsetAt(p);
+  const whole = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? Math.max(0, Math.floor(n)) : 0);
+  return lines.offsetAt({ line: whole(p?.line), character: whole(p?.character) });
 }

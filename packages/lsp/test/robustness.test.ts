@@ -115,6 +115,16 @@ describe('bad requests', () => {
     const far = { line: 999, character: 999 };
     await everyFeature(doc, [far, { line: 0, character: 999 }, { line: -1, character: -5 }]);
     expect(await client.request('workspace/executeCommand', { command: 'mailconf.openRuleDocs', arguments: ['no-such-rule'] })).toBe(false);
+    // A position that is not two whole numbers is read as the nearest one: the answer's ranges stay in the text.
+    const completion = await client.request<{ items: { textEdit?: { range: { start: Position; end: Position } } }[] } | null>('textDocument/completion', {
+      textDocument: { uri: doc.uri },
+      position: { line: 0.5, character: 1.5 },
+    });
+    for (const item of completion?.items ?? []) {
+      for (const p of item.textEdit ? [item.textEdit.range.start, item.textEdit.range.end] : []) {
+        expect(Number.isInteger(p.line) && p.line >= 0 && Number.isInteger(p.character) && p.character >= 0).toBe(true);
+      }
+    }
     await client.close(doc);
     expect(failures()).toEqual([]);
   });
