@@ -101,10 +101,10 @@ function holdSignals(onStop: () => void): { release(): HeldSignals } {
 /** Runs until stopped by a signal; resolves with the exit code. */
 export async function runMaster(opts: RunOptions): Promise<number> {
   if (cluster.isWorker) return runWorker(opts);
-  let stopping = false;
-  const early = holdSignals(() => (stopping = true));
+  let stopAsked = false;
+  const early = holdSignals(() => (stopAsked = true));
   try {
-    return await runMasterHolding(opts, early, () => stopping);
+    return await runMasterHolding(opts, early, () => stopAsked);
   } finally {
     // Released already once the master runs; this covers a start that failed.
     early.release();
@@ -194,7 +194,7 @@ async function runMasterHolding(opts: RunOptions, early: { release(): HeldSignal
     return 1;
   }
   let generation = new Set<Worker>();
-  let stopping = stopRequested();
+  let stopping = false;
   let current = model;
   // SIGHUPs in a row each start a generation; the one of the latest signal stays
   let reloads = 0;

@@ -16,7 +16,10 @@ import { builtin } from './builtin.js';
 
 type Fs = typeof import('node:fs');
 
+/** This is the mailconf process itself (not a caller running commands in its own process). */
+let own = false;
 let direct = false;
+let guarded = false;
 /** Set once the reader of a descriptor has gone away (EPIPE): later writes to it are dropped. */
 const closed = [false, false, false];
 
@@ -25,9 +28,11 @@ const closed = [false, false, false];
  * ends the writing quietly and the command still exits with its own verdict, as cat and grep do.
  */
 export function directOutput(): void {
+  own = true;
   // A Windows console takes text as UTF-16 and colour once the stream asks for it: only the
-  // stream objects do both.
+  // stream objects do both, so there they stay, kept from ending the process on EPIPE.
   direct = process.platform !== 'win32';
+  if (!direct) keepRunningWhenReadersGo();
 }
 
 /**
@@ -36,7 +41,8 @@ export function directOutput(): void {
  * away must not end the process. Without a handler Node throws the stream's EPIPE error.
  */
 export function keepRunningWhenReadersGo(): void {
-  if (!direct) return;
+  if (!own || guarded) return;
+  guarded = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
