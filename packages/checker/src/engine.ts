@@ -74,6 +74,14 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
   };
 
   addSyntaxDiagnostics(set, diagnostics, walked.all);
+  // The levels given for the ids that are not rules (syntax, include problems) apply too.
+  if (diagnostics.length && options.rules) {
+    for (let i = diagnostics.length - 1; i >= 0; i--) {
+      const level = levels[diagnostics[i]!.ruleId];
+      if (level === 'off') diagnostics.splice(i, 1);
+      else if (level) diagnostics[i]!.severity = level;
+    }
+  }
 
   const statementRules = ruleList.filter((r) => r.directive && r.stage === 'statement');
   // Value rules that name their directives are called only for those.

@@ -237,3 +237,88 @@ describe('mailconf explain', () => {
     expect(out).toMatch(/auth_http\s+127\.0\.0\.1:9000\/auth\s+\[mail \{\} .*mail\.conf:13\]/);
   });
 });
+
+describe('mailconf lint options and configuration files, as a review found them', () => {
+  const warn = 'events {}\nmail {\n    auth_http 127.0.0.1:9000/auth;\n    server {\n        listen 143;\n        protocol imap;\n    }\n}\n';
+
+  it('refuses a configuration file whose context or version it would not take on the command line', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'badcfg-'));
+    const conf = path.join(dir, 'x.conf');
+    fs.copyFileSync(example('broken.conf'), conf);
+    for (const [cfg, said] of [
+      ['{"context": "nope"}', /"context" must be one of/],
+      ['{"nginxVersion": "banana"}', /"nginxVersion" must be a version/],
+      ['[]', /expected a JSON object/],
+      ['{"rules": ["off"]}', /"rules" must be an object/],
+    ] as const) {
+      fs.writeFileSync(path.join(dir, '.mailconfrc.json'), cfg);
+      const r = await runCli(['lint', conf]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(said);
+    }
+  });
+
+  it('finds each file\'s own configuration file, whatever the order of the files', async () => {
+    const a = fs.mkdtempSync(path.join(tmp, 'cfg-a-'));
+    const b = fs.mkdtempSync(path.join(tmp, 'cfg-b-'));
+    fs.writeFileSync(path.join(a, '.mailconfrc.json'), '{"rules": {"plaintext-auth-without-tls": "off"}}');
+    fs.writeFileSync(path.join(a, 'w.conf'), warn);
+    fs.writeFileSync(path.join(b, 'w.conf'), warn);
+    for (const order of [
+      [path.join(a, 'w.conf'), path.join(b, 'w.conf')],
+      [path.join(b, 'w.conf'), path.join(a, 'w.conf')],
+    ]) {
+      const { out } = await runCli(['lint', '--format', 'json', ...order]);
+      const files = (JSON.parse(out) as { file: string; ruleId: string }[]).filter((d) => d.ruleId === 'plaintext-auth-without-tls').map((d) => d.file);
+      expect(files).toEqual([path.join(b, 'w.conf')]);
+    }
+  });
+
+  it('refuses an unknown rule or a malformed level in --rule, and applies levels to syntax problems too', async () => {
+    const f = path.join(tmp, 'levels.conf');
+    fs.writeFileSync(f, 'events {}\nmail {\n    timeout 5s\n}\n');
+    expect((await runCli(['lint', '--rule', 'no-such-rule=off', f])).code).toBe(2);
+    expect((await runCli(['lint', '--rule', 'weak-ssl-protocols=off=x', f])).code).toBe(2);
+    const on = await runCli(['lint', '--format', 'json', f]);
+    expect((JSON.parse(on.out) as { ruleId: string }[]).some((d) => d.ruleId === 'syntax')).toBe(true);
+    const off = await runCli(['lint', '--format', 'json', '--rule', 'syntax=off', f]);
+    expect((JSON.parse(off.out) as { ruleId: string }[]).some((d) => d.ruleId === 'syntax')).toBe(false);
+    const lowered = await runCli(['lint', '--format', 'json', '--rule', 'syntax=warning', f]);
+    expect((JSON.parse(lowered.out) as { ruleId: string; severity: string }[]).filter((d) => d.ruleId === 'syntax').map((d) => d.severity)).toEqual(['warning']);
+  });
+
+  it('takes only a whole number for --max-warnings', async () => {
+    for (const v of ['', '1.5', '0x4', 'Infinity', '-1']) expect((await runCli(['lint', '--max-warnings', v, example('mail.conf')])).code).toBe(2);
+    expect((await runCli(['lint', '--max-warnings', '10', example('mail.conf')])).code).toBe(0);
+  });
+
+  it('shows the files it can read when another cannot be read, and exits 2', async () => {
+    const f = path.join(tmp, 'readable.conf');
+    fs.writeFileSync(f, warn);
+    const r = await runCli(['lint', f, path.join(tmp, 'nope.conf')]);
+    expect(r.code).toBe(2);
+    expect(r.out).toMatch(/readable\.conf:5:9 {2}warning/);
+    expect(r.err).toMatch(/cannot read .*nope\.conf: no such file/);
+  });
+
+  it('json gives the line and column stylish gives, for a statement over several lines', async () => {
+    const f = path.join(tmp, 'multi-line-json.conf');
+    fs.writeFileSync(f, 'events {}\nmail {\n    auth_http 127.0.0.1:9000/auth;\n    server {\n        listen 143;\n        protocol imap;\n        pop3_auth bogus\n            plain;\n    }\n}\n');
+    const stylishOut = (await runCli(['lint', f])).out;
+    const fromStylish = [...stylishOut.matchAll(/multi-line-json\.conf:(\d+):(\d+) {2}\w+ {2}.* {2}([\w-]+)\n/g)].map((m) => `${m[1]}:${m[2]} ${m[3]}`);
+    const fromJson = (JSON.parse((await runCli(['lint', '--format', 'json', f])).out) as { line: number; column: number; ruleId: string }[]).map((d) => `${d.line}:${d.column} ${d.ruleId}`);
+    expect(fromJson).toEqual(fromStylish);
+    expect(fromJson.length).toBeGreaterThan(1);
+  });
+
+  it('sarif: relative URIs percent-encoded, columns said to count UTF-16 code units', async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'sarif-'));
+    fs.writeFileSync(path.join(dir, 'h#q? 100%.conf'), warn);
+    const { out } = await runCli(['lint', '--format', 'sarif', 'h#q? 100%.conf'], { cwd: dir });
+    const run = JSON.parse(out).runs[0];
+    expect(run.columnKind).toBe('utf16CodeUnits');
+    const uri = run.results[0].locations[0].physicalLocation.artifactLocation.uri as string;
+    expect(uri).toBe('h%23q%3F%20100%25.conf');
+    expect(decodeURIComponent(uri)).toBe('h#q? 100%.conf');
+  });
+});

@@ -37,7 +37,7 @@ inherited by the servers of their protocol.`,
         if (!p || p === server.protocol) continue;
         ctx.report({
           entry: e,
-          message: `"${e.directive.name}" has no effect in a ${server.protocol.toUpperCase()} server`,
+          message: `"${e.directive.name}" has no effect in ${server.protocol === 'pop3' ? 'a' : 'an'} ${server.protocol.toUpperCase()} server`,
           hint: server.protocolOrigin === 'inferred' ? `the protocol is inferred from port ${server.protocolListen?.address.port}` : undefined,
         });
       }

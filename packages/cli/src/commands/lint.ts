@@ -5,11 +5,11 @@
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { applyFixes, checkConfigSet, nginxVerdict, stopwatch, type CheckOptions, type Diagnostic } from '@mailconf/checker';
+import { applyFixes, checkConfigSet, nginxVerdict, stopwatch, type CheckOptions, type CheckResult, type Diagnostic } from '@mailconf/checker';
 import { encodeSource, type ConfigSet } from '@mailconf/syntax';
 import { displayPath, InputError, readInput } from '../io/read-input.js';
 import { writeFileAtomic } from '../io/write-file.js';
-import { findConfig, parseRuleOptions, readConfig } from '../lint/config-file.js';
+import { CONTEXTS, findConfig, parseRuleOptions, readConfig, VERSION_PATTERN } from '../lint/config-file.js';
 import { MachineAnswers } from '../lint/machine-answers.js';
 import { github } from '../output/github.js';
 import { json } from '../output/json.js';
@@ -19,7 +19,6 @@ import type { SetExit } from './index.js';
 import { isTerminal, writeErr, writeOut } from '../io/output.js';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github'];
-const CONTEXTS = ['main', 'events', 'mail', 'server', 'http', 'stream'];
 
 interface LintOptions {
   format: string;
@@ -69,30 +68,55 @@ export function registerLint(program: Command, setExit: SetExit): void {
 async function run(files: string[], opts: LintOptions): Promise<number> {
   if (!FORMATS.includes(opts.format)) throw new InputError(`mailconf: unknown format "${opts.format}" (${FORMATS.join(', ')})`);
   if (opts.context && !CONTEXTS.includes(opts.context)) throw new InputError(`mailconf: unknown context "${opts.context}" (${CONTEXTS.join(', ')})`);
+  // A whole number of warnings ("", "1.5", "0x4" and "Infinity" are not).
+  if (opts.maxWarnings !== undefined && !/^\d+$/.test(opts.maxWarnings.trim())) throw new InputError('mailconf: --max-warnings expects a whole number');
   const maxWarnings = opts.maxWarnings === undefined ? Infinity : Number(opts.maxWarnings);
-  if (Number.isNaN(maxWarnings) || maxWarnings < 0) throw new InputError('mailconf: --max-warnings expects a number');
-  if (opts.nginxVersion && !/^\d+\.\d+(\.\d+)?$/.test(opts.nginxVersion)) throw new InputError(`mailconf: invalid --nginx-version "${opts.nginxVersion}"`);
+  if (opts.nginxVersion && !VERSION_PATTERN.test(opts.nginxVersion)) throw new InputError(`mailconf: invalid --nginx-version "${opts.nginxVersion}"`);
 
-  const configFile = opts.config ?? findConfig(files[0] && files[0] !== '-' ? path.dirname(path.resolve(files[0])) : process.cwd());
-  const cfg = configFile ? readConfig(configFile) : {};
-  const options: CheckOptions = {
-    nginxVersion: opts.nginxVersion ?? cfg.nginxVersion,
-    context: (opts.context ?? cfg.context ?? 'main') as CheckOptions['context'],
-    rules: { ...(cfg.rules ?? {}), ...parseRuleOptions(opts.rule) },
-    checkFiles: opts.checkFiles ?? cfg.checkFiles ?? false,
-  };
-  const ask = { dns: opts.checkDns ?? cfg.checkDns ?? false, sockets: opts.checkSockets ?? cfg.checkSockets ?? false };
-  const machine = new MachineAnswers(ask);
-  const check = (set: ConfigSet) => (ask.dns || ask.sockets ? machine.check(set, options) : Promise.resolve(checkConfigSet(set, options)));
+  const ruleOptions = parseRuleOptions(opts.rule);
   // MAILCONF_TIMING=1: where the time went, on stderr (for performance work; docs/performance.md).
   const timings: Record<string, number> | undefined = process.env.MAILCONF_TIMING ? {} : undefined;
-  if (timings) options.timings = timings;
   const watch = stopwatch(timings);
+  // Each file is checked with its own configuration file, the nearest one upwards from it, or
+  // the one --config names; files that share one share the settings made from it.
+  const explicit = opts.config ? readConfig(opts.config) : null;
+  const settings = new Map<string, { options: CheckOptions; check: (set: ConfigSet) => Promise<CheckResult> }>();
+  const settingsFor = (file: string) => {
+    const configFile = opts.config ?? findConfig(file !== '-' ? path.dirname(path.resolve(file)) : process.cwd());
+    const key = configFile ?? '';
+    let s = settings.get(key);
+    if (!s) {
+      const cfg = explicit ?? (configFile ? readConfig(configFile) : {});
+      const options: CheckOptions = {
+        nginxVersion: opts.nginxVersion ?? cfg.nginxVersion,
+        context: (opts.context ?? cfg.context ?? 'main') as CheckOptions['context'],
+        rules: { ...(cfg.rules ?? {}), ...ruleOptions },
+        checkFiles: opts.checkFiles ?? cfg.checkFiles ?? false,
+      };
+      if (timings) options.timings = timings;
+      const ask = { dns: opts.checkDns ?? cfg.checkDns ?? false, sockets: opts.checkSockets ?? cfg.checkSockets ?? false };
+      const machine = new MachineAnswers(ask);
+      s = { options, check: (set: ConfigSet) => (ask.dns || ask.sockets ? machine.check(set, options) : Promise.resolve(checkConfigSet(set, options))) };
+      settings.set(key, s);
+    }
+    return s;
+  };
 
   const all: Diagnostic[] = [];
   const firsts: Diagnostic[] = [];
+  // A file that cannot be read is said on stderr and makes the exit code 2; the others are still checked and shown.
+  let unreadable = false;
   for (const file of files) {
-    let set = readInput(file, { followIncludes: opts.includes });
+    const { check } = settingsFor(file);
+    let set: ConfigSet;
+    try {
+      set = readInput(file, { followIncludes: opts.includes });
+    } catch (err) {
+      if (!(err instanceof InputError) || files.length === 1) throw err;
+      writeErr(err.message + '\n');
+      unreadable = true;
+      continue;
+    }
     watch.lap('read and parse');
     let result = await check(set);
     watch.restart();
@@ -139,5 +163,6 @@ async function run(files: string[], opts: LintOptions): Promise<number> {
   const errors = all.filter((d) => d.severity === 'error').length;
   const warnings = all.filter((d) => d.severity === 'warning').length;
   void displayPath;
+  if (unreadable) return 2;
   return errors > 0 || warnings > maxWarnings ? 1 : 0;
 }

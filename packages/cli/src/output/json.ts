@@ -1,11 +1,13 @@
 /** Machine-readable diagnostics: one object per problem, ranges with offsets, lines and columns. */
 import type { Diagnostic } from '@mailconf/checker';
+import { columnOnLine } from './column.js';
 
 export function json(diagnostics: readonly Diagnostic[]): string {
   const out = diagnostics.map((d) => ({
     file: d.file,
+    // nginx's line and the column on it, as stylish shows them; `range` is exact.
     line: d.line,
-    column: d.range.start.column,
+    column: columnOnLine(d),
     endLine: d.range.end.line,
     endColumn: d.range.end.column,
     range: d.range,

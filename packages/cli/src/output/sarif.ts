@@ -39,6 +39,8 @@ export function sarif(diagnostics: readonly Diagnostic[]): string {
           },
         },
         originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(cwd + path.sep).href } },
+        // Columns count UTF-16 code units (an emoji is two), as the editors' do.
+        columnKind: 'utf16CodeUnits',
         results: diagnostics.map((d) => {
           const rel = d.file === '-' ? 'stdin' : path.relative(cwd, d.file);
           const inside = d.file !== '-' && !rel.startsWith('..') && !path.isAbsolute(rel);
@@ -50,7 +52,7 @@ export function sarif(diagnostics: readonly Diagnostic[]): string {
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: inside ? { uri: rel.split(path.sep).join('/'), uriBaseId: 'SRCROOT' } : { uri: d.file === '-' ? 'stdin' : pathToFileURL(d.file).href },
+                  artifactLocation: inside ? { uri: relativeUri(rel), uriBaseId: 'SRCROOT' } : { uri: d.file === '-' ? 'stdin' : pathToFileURL(d.file).href },
                   region: {
                     startLine: d.range.start.line,
                     startColumn: d.range.start.column,
@@ -66,4 +68,15 @@ export function sarif(diagnostics: readonly Diagnostic[]): string {
     ],
   };
   return JSON.stringify(log, null, 2) + '\n';
+}
+
+/**
+ * A relative path as a URI reference (RFC 3986): each segment percent-encoded, so that `#`, `?`,
+ * `%`, spaces and non-ASCII names read back as the same file.
+ */
+function relativeUri(rel: string): string {
+  return rel
+    .split(path.sep)
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
 }

@@ -1,6 +1,7 @@
 /** `file:line:col  severity  message  rule`, grouped by nothing, coloured on a TTY unless NO_COLOR. */
 import type { Diagnostic } from '@mailconf/checker';
 import { displayPath } from '../io/read-input.js';
+import { columnOnLine } from './column.js';
 
 /** Colour on a terminal (`terminal`: whether the output is one), unless NO_COLOR; always with FORCE_COLOR. */
 export function useColor(terminal: boolean): boolean {
@@ -19,11 +20,7 @@ export function stylish(diagnostics: readonly Diagnostic[], color: boolean): str
     if (d.severity === 'error') errors++;
     else if (d.severity === 'warning') warnings++;
     const sev = d.severity === 'error' ? paint(color, '31', 'error') : d.severity === 'warning' ? paint(color, '33', 'warning') : paint(color, '36', 'info');
-    // nginx's line (a statement over several lines is reported on the line of its ";"), and the
-    // column of the problem when it stands on that line
-    const start = d.range.start;
-    const column = start.line === d.line ? start.column : 1;
-    lines.push(`${displayPath(d.file)}:${d.line}:${column}  ${sev}  ${d.message}  ${paint(color, '2', d.ruleId)}`);
+    lines.push(`${displayPath(d.file)}:${d.line}:${columnOnLine(d)}  ${sev}  ${d.message}  ${paint(color, '2', d.ruleId)}`);
   }
   if (diagnostics.length) {
     const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
