@@ -126,6 +126,22 @@ describe('mailconf lint', () => {
     expect(out).toMatch(/port-protocol-mismatch/);
   });
 
+  it('a disable comment covers a statement over several lines: -next-line before it, -line after its ";"', async () => {
+    const f = path.join(tmp, 'suppressed-multi-line.conf');
+    const server = (auth: string) => `    server {\n        listen 110;\n        protocol pop3;\n${auth}    }\n`;
+    fs.writeFileSync(
+      f,
+      'events {}\nmail {\n    auth_http 127.0.0.1:9000/auth;\n' +
+        server('        # mailconf-disable-next-line invalid-value\n        pop3_auth plain\n            bogus;\n') +
+        server('        pop3_auth plain\n            bogus; # mailconf-disable-line invalid-value\n') +
+        server('        pop3_auth plain\n            bogus;\n') +
+        '}\n',
+    );
+    const found = (JSON.parse((await runCli(['lint', '--format', 'json', f])).out) as { ruleId: string; line: number }[]).filter((d) => d.ruleId === 'invalid-value');
+    // Only the third server's, which has no comment.
+    expect(found.map((d) => d.line)).toEqual([21]);
+  });
+
   it('--context mail reads a fragment', async () => {
     expect((await runCli(['lint', fx('fragment-mail.conf')])).code).toBe(1);
     const r = await runCli(['lint', '--context', 'mail', fx('fragment-mail.conf')]);
