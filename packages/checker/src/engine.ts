@@ -8,7 +8,7 @@
  * position; `order` keeps nginx's reading order so the one `nginx -t` would print is known.
  */
 import { spanRange, startOffset, type ConfigSet, type Range } from '@mailconf/syntax';
-import { getProfile, NEWEST_VERSION, type ContextId, type DirectiveSpec } from '@mailconf/schema';
+import { getProfile, NEWEST_VERSION, type ContextId, type DirectiveSpec, type Profile } from '@mailconf/schema';
 import { compareByPosition, type Diagnostic } from './diagnostic.js';
 import { buildModel } from './mail/model-builder.js';
 import type { MailModel } from './model.js';
@@ -70,8 +70,19 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
       const d = toDiagnostic(rule, r);
       if (level) d.severity = level;
       diagnostics.push(d);
+      if (r.entry) {
+        if (d.fix) fixed.push({ d, entry: r.entry });
+        if (d.severity === 'error') {
+          let ids = errorsOn.get(r.entry);
+          if (!ids) errorsOn.set(r.entry, (ids = new Set()));
+          ids.add(d.ruleId);
+        }
+      }
     },
   };
+  /** Reports that carry a fix, with their statement; the rules with errors on each statement. */
+  const fixed: { d: Diagnostic; entry: Entry }[] = [];
+  const errorsOn = new Map<Entry, Set<string>>();
 
   addSyntaxDiagnostics(set, diagnostics, walked.all);
   // The levels given for the ids that are not rules (syntax, include problems) apply too.
@@ -143,12 +154,50 @@ export function checkConfigSet(set: ConfigSet, options: CheckOptions = {}, ruleL
     watch.lap(`whole-configuration: ${rule.meta.id}`);
   }
   currentRule = null;
+  if (fixed.length) withholdUnsafeFixes(set, profile, fixed, errorsOn);
 
   const kept = applySuppressions(set, diagnostics);
   kept.sort(compareByPosition);
   const result = { diagnostics: dedupe(kept), model: ctx.model };
   watch.lap('sort');
   return result;
+}
+
+/** Rules whose fix is what makes a broken statement whole (the missing `;`): not withheld for being broken. */
+const REPAIRS = new Set(['argument-count', 'directive-terminator', 'syntax']);
+
+/**
+ * `lint --fix` applies fixes without anyone looking, so a fix is kept only where the statement
+ * it changes is whole and clear (from a fuzzing review, which found each of these losing a
+ * statement or a comment):
+ * - no comment inside the statement (a rewrite or a removal would lose it);
+ * - the statement ends with its own `;` or `{` (one cut short may have swallowed the next);
+ * - no other rule finds an error in it (its words may not be what the fix assumes);
+ * - no line of it starts with a directive of its context (a `;` forgotten before it);
+ * - its file is not included more than once (the one text stands in several places).
+ */
+function withholdUnsafeFixes(set: ConfigSet, profile: Profile, fixed: { d: Diagnostic; entry: Entry }[], errorsOn: Map<Entry, Set<string>>): void {
+  const includedTimes = new Map<string, number>();
+  for (const targets of set.includes.values()) for (const t of targets) includedTimes.set(t, (includedTimes.get(t) ?? 0) + 1);
+  for (const { d, entry } of fixed) {
+    const dir = entry.directive;
+    const repair = REPAIRS.has(d.ruleId);
+    const others = [...(errorsOn.get(entry) ?? [])].some((id) => id !== d.ruleId);
+    if (dir.innerComments.length || (!repair && (!dir.terminator || others || swallowsStatement(entry, profile))) || (includedTimes.get(entry.file) ?? 0) > 1) delete d.fix;
+  }
+}
+
+/** Whether a word that starts a line of the statement (not its first) names a directive of its context. */
+function swallowsStatement(entry: Entry, profile: Profile): boolean {
+  const args = entry.directive.args;
+  if (!entry.context) return false;
+  let line = entry.directive.nameWord?.range.start.line ?? 0;
+  for (const a of args) {
+    const at = a.range.start.line;
+    if (at > line && profile.allowedIn(a.value, entry.context)) return true;
+    line = a.range.end.line;
+  }
+  return false;
 }
 
 function toDiagnostic(rule: Rule, r: Report): Diagnostic {

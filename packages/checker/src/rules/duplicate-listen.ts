@@ -21,7 +21,8 @@ export default defineRule({
 Spellings are compared after resolving: \`143\`, \`*:143\` and \`0.0.0.0:143\` are the same pair, as
 are \`[::]:143\` and \`[0:0::0]:143\`. An explicit address and the wildcard of the same port
 (\`127.0.0.1:143\` and \`143\`) are different pairs, and so are IPv4 and IPv6 wildcards.
-When the second listen is exactly the first again, \`--fix\` removes it. \`stream {}\` up to 1.25.4 reads its
+When the second listen is exactly the first again in the same server, \`--fix\` removes it (in another
+server it may be that server's only listen: which server should have the address is for a person to say). \`stream {}\` up to 1.25.4 reads its
 listens the same way (from 1.25.5 its servers may share an address and are told apart by \`server_name\`).
 
 With \`mailconf lint --check-dns\` (run where nginx runs) a listen's host name stands for the
@@ -74,7 +75,8 @@ on a host without IPv6, where glibc gives 127.0.0.1 twice).`,
         entry,
         message: `duplicate "${a.text}" address and port pair`,
         hint: `${named}already listened on at line ${first.directive.line}${first.file !== entry.file ? ` of ${first.file.split(/[\\/]/).pop()}` : ''}`,
-        ...(same && file ? { fix: removeStatementFix(entry, file.source, 'remove the repeated listen') } : {}),
+        // Only the same listen again in the same server: in another server, it may be its only one.
+        ...(same && file && first.parent === entry.parent ? { fix: removeStatementFix(entry, file.source, 'remove the repeated listen') } : {}),
       });
       return;
     }

@@ -29,12 +29,17 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
     if (!canon) return;
     const mine = canon(cstr(d.argValue(0)));
     if (mine === null) return;
+    // Set twice in its block: nginx refuses the duplicate, and which one was meant is for a person to say.
+    if (timesInBlock(entry, ctx) > 1) return;
     let inherited: string | null = null;
     let from = 'its default';
     if (entry.context === 'mail:server') {
       const last = lastAtMailLevel(entry, d.name, ctx);
       if (last) {
-        inherited = last.canonical ?? null;
+        // A mail {} value that does not read (a statement cut short, a bad value) leaves what
+        // the server inherits unknown: it is not the default.
+        if (!last.canonical) return;
+        inherited = last.canonical;
         from = `what it inherits from mail {} (line ${last.entry.directive.line})`;
       }
     }
@@ -56,8 +61,9 @@ interface MailLevelValue {
 }
 
 /**
- * The last one-argument directive of that name in the enclosing mail {}, with its value in
- * comparable form: indexed once per run, as every server statement asks.
+ * The last directive of that name in the enclosing mail {}, with its value in comparable form
+ * (null when it does not read, or has other than one argument): indexed once per run, as every
+ * server statement asks.
  */
 function lastAtMailLevel(entry: Entry, name: string, ctx: RuleContext): MailLevelValue | undefined {
   const mail = entry.parent?.parent;
@@ -66,15 +72,33 @@ function lastAtMailLevel(entry: Entry, name: string, ctx: RuleContext): MailLeve
   let byName = index.get(mail);
   if (!byName) {
     byName = new Map();
-    for (const e of mail.children) if (e.directive.argCount === 1) byName.set(e.directive.name, { entry: e });
+    for (const e of mail.children) byName.set(e.directive.name, { entry: e });
     index.set(mail, byName);
   }
   const found = byName.get(name);
   if (found && found.canonical === undefined) {
-    const canon = found.entry.spec?.value ? canonical(found.entry.spec.value) : null;
+    const canon = found.entry.spec?.value && found.entry.directive.argCount === 1 ? canonical(found.entry.spec.value) : null;
     found.canonical = canon ? canon(cstr(found.entry.directive.argValue(0))) : null;
   }
   return found;
+}
+
+/** How many statements of this one's name its block has (indexed once per block). */
+function timesInBlock(entry: Entry, ctx: RuleContext): number {
+  const block = entry.parent;
+  if (!block) return 1;
+  const index = ctx.state('redundant-default:counts', newCounts);
+  let counts = index.get(block);
+  if (!counts) {
+    counts = new Map();
+    for (const e of block.children) counts.set(e.directive.name, (counts.get(e.directive.name) ?? 0) + 1);
+    index.set(block, counts);
+  }
+  return counts.get(entry.directive.name) ?? 1;
+}
+
+function newCounts(): Map<Entry, Map<string, number>> {
+  return new Map();
 }
 
 function newIndex(): Map<Entry, Map<string, MailLevelValue>> {

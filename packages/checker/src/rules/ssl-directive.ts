@@ -38,8 +38,10 @@ function listenSslFix(entry: Entry, source: string): Fix | null {
   // Only in mail: an http address is shared by every server that listens on it, so "ssl" on one
   // server's listen would change the others.
   if (!server || entry.context !== 'mail:server') return null;
-  const listens = server.children.filter((c) => c.directive.name === 'listen' && c.file === entry.file);
-  if (!listens.length) return null;
+  const listens = server.children.filter((c) => c.directive.name === 'listen');
+  // Every listen must be in this file: one in an included file (perhaps shared with other
+  // servers) would be left without ssl, and serve plaintext where ssl on made it TLS.
+  if (!listens.length || listens.some((l) => l.file !== entry.file)) return null;
   const edits: Fix['edits'] = [];
   for (const l of listens) {
     if (l.directive.args.some((a) => a.value === 'ssl')) continue;
