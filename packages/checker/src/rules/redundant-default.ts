@@ -29,8 +29,6 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
     if (!canon) return;
     const mine = canon(cstr(d.argValue(0)));
     if (mine === null) return;
-    // Set twice in its block: nginx refuses the duplicate, and which one was meant is for a person to say.
-    if (timesInBlock(entry, ctx) > 1) return;
     let inherited: string | null = null;
     let from = 'its default';
     if (entry.context === 'mail:server') {
@@ -45,6 +43,8 @@ makes the reader wonder what was meant; \`--fix\` removes it. Comparison is by v
     }
     inherited ??= canonicalDefault(spec, canon);
     if (inherited === null || inherited !== mine) return;
+    // Set twice in its block: nginx refuses the duplicate, and which one was meant is for a person to say.
+    if (timesInBlock(entry, ctx) > 1) return;
     const file = ctx.set.files.get(entry.file);
     ctx.report({
       entry,
