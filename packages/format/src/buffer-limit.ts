@@ -7,17 +7,14 @@
  * into one it refuses. Only files with a token long enough to come near the limit are
  * checked, by reading the result as nginx would.
  */
-import { K_COMMENT, K_DQUOTE, K_SQUOTE, K_WORD, parse, type ParsedFile, type SyntaxIssue } from '@mailconf/syntax';
-import type { TextEdit } from './format.js';
-
-/** Tokens shorter than this (in characters, up to 4 bytes each) cannot come near the buffer's size. */
-const NEAR_LIMIT = (4096 - 2) / 4;
+import { K_COMMENT, K_DQUOTE, K_SQUOTE, K_WORD, MIN_LONG_CHARS, parse, type ParsedFile, type SyntaxIssue } from '@mailconf/syntax';
+import { applyEdits, type TextEdit } from './format.js';
 
 function hasLongToken(file: ParsedFile): boolean {
   const { kinds, starts, ends, count } = file.store;
   for (let i = 0; i < count; i++) {
     const k = kinds[i]!;
-    if ((k === K_WORD || k === K_DQUOTE || k === K_SQUOTE || k === K_COMMENT) && ends[i]! - starts[i]! >= NEAR_LIMIT) return true;
+    if ((k === K_WORD || k === K_DQUOTE || k === K_SQUOTE || k === K_COMMENT) && ends[i]! - starts[i]! >= MIN_LONG_CHARS) return true;
   }
   return false;
 }
@@ -31,13 +28,5 @@ export function newSyntaxError(original: ParsedFile, formatted: string): SyntaxI
 /** The edits, or none when applying them would give a text nginx refuses (see above). */
 export function withinBufferLimit(file: ParsedFile, edits: TextEdit[]): TextEdit[] {
   if (!edits.length || file.errors.length || !hasLongToken(file)) return edits;
-  const sorted = [...edits].sort((a, b) => a.start - b.start);
-  let text = '';
-  let at = 0;
-  for (const e of sorted) {
-    text += file.source.slice(at, e.start) + e.newText;
-    at = e.end;
-  }
-  text += file.source.slice(at);
-  return newSyntaxError(file, text) ? [] : edits;
+  return newSyntaxError(file, applyEdits(file.source, edits)) ? [] : edits;
 }

@@ -3,7 +3,7 @@ export { materialize, tokenAt, KINDS, K_WS, K_COMMENT, K_SEMI, K_OPEN, K_CLOSE, 
 export { scan, tokenize } from './scanner.js';
 export * from './tree.js';
 export * from './words.js';
-export { parse, type ParseOptions } from './parser.js';
+export { MIN_LONG_CHARS, parse, type ParseOptions } from './parser.js';
 export { print } from './print.js';
 export * from './source.js';
 export * from './include.js';

@@ -16,8 +16,11 @@ import type { SourceEncoding } from './source.js';
 
 /** nginx reads words into a 4096-byte buffer (config-language.md §3.6). */
 const BUFFER = 4096;
-/** Tokens shorter than this (in characters, up to 4 bytes each) cannot fill the buffer. */
-const MIN_LONG_CHARS = (BUFFER - 2) / 4;
+/**
+ * Tokens shorter than this (in characters, up to 4 bytes each) cannot fill the buffer: the
+ * parser and the formatter's check of its result look at longer ones only.
+ */
+export const MIN_LONG_CHARS = (BUFFER - 2) / 4;
 
 export interface ParseOptions {
   /** The path to report; `-` for standard input. */
