@@ -195,6 +195,8 @@ async function runMasterHolding(opts: RunOptions, early: { release(): HeldSignal
   }
   let generation = new Set<Worker>();
   let stopping = false;
+  /** A worker was ended by a stop signal before it was ready. */
+  let stoppedBySignal = false;
   let current = model;
   // SIGHUPs in a row each start a generation; the one of the latest signal stays
   let reloads = 0;
@@ -234,7 +236,11 @@ async function runMasterHolding(opts: RunOptions, early: { release(): HeldSignal
         // Gone before it was ready (killed, or a signal to the whole group): this start failed,
         // quietly when the master is stopping anyway.
         w.once('exit', (code, signal) => {
-          if (!isReady) fail(stopping || stopRequested() ? null : `worker ${w.process.pid} exited (${signal ?? code}) before it was ready`);
+          if (isReady) return;
+          // Ended by a stop signal: the whole service is being stopped (systemd signals every
+          // process at once), and the master's own signal may not have been handled yet.
+          if (signal === 'SIGTERM' || signal === 'SIGINT' || signal === 'SIGQUIT') stoppedBySignal = true;
+          fail(stopping || stopRequested() || stoppedBySignal ? null : `worker ${w.process.pid} exited (${signal ?? code}) before it was ready`);
         });
       }
     });
@@ -250,7 +256,7 @@ async function runMasterHolding(opts: RunOptions, early: { release(): HeldSignal
   const started = await fork(workers);
   // A stop asked for while the workers started ends the start: those started are stopped and
   // the master exits 0.
-  if (stopRequested()) {
+  if (stopRequested() || (!started && stoppedBySignal)) {
     if (started) {
       for (const w of started) {
         if (!w.isDead() && w.isConnected()) w.send({ type: 'stop', graceful: false, timeoutMs: null } satisfies Message);
